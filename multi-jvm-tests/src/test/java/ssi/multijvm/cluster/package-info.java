@@ -1,0 +1,2 @@
+/** Cluster formation, crash and rejoin across real node JVMs. */
+package ssi.multijvm.cluster;
