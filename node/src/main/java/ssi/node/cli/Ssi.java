@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ssi", mixinStandardHelpOptions = true, versionProvider = Ssi.Version.class,
     description = "Control a single-system-image cluster of JVM nodes.",
-    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class})
+    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, DemoCommand.class})
 public final class Ssi implements Runnable {
 
   @CommandLine.Spec
