@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ssi.cluster.mesh.Mesh;
+import ssi.cluster.node.NodeNames;
 import ssi.cluster.node.NodeSettings;
 
 /**
@@ -17,7 +19,7 @@ import ssi.cluster.node.NodeSettings;
  * Cluster Bootstrap, which finds or forms the cluster through the configured discovery.
  *
  * <p>Configuration: the root {@code application.conf} (pass {@code -Dconfig.file=...}; the jar
- * carries a copy as default), environment variables {@code SSI_NODE_NAME}, {@code SSI_REMOTE_PORT},
+ * carries a copy, used when none is given), environment variables {@code SSI_NODE_NAME}, {@code SSI_REMOTE_PORT},
  * {@code SSI_MGMT_PORT}, {@code SSI_SEEDS}, or system properties {@code -Dssi.node.*}.
  */
 public final class Main {
@@ -36,7 +38,7 @@ public final class Main {
     Config config;
     NodeSettings settings;
     try {
-      config = nodeConfig(ConfigFactory.load());
+      config = nodeConfig(ConfigFactory.load(applicationConfig()));
       settings = NodeSettings.from(config);
     } catch (RuntimeException e) {
       System.err.println("ssi node: bad configuration: " + e.getMessage());
@@ -61,9 +63,26 @@ public final class Main {
     system.getWhenTerminated().thenRun(() -> LOG.info("node {} stopped", settings.name()));
   }
 
+  /** Resource name of the copy of the root application.conf inside the node jar. */
+  static final String PACKAGED_APPLICATION_CONF = "ssi/node/application.conf";
+
+  /**
+   * The user's application config: the file named by {@code -Dconfig.file} (or
+   * {@code config.resource}/{@code config.url}) when given, else the root application.conf
+   * packaged in the jar.
+   */
+  static Config applicationConfig() {
+    boolean explicit = System.getProperty("config.file") != null
+        || System.getProperty("config.resource") != null
+        || System.getProperty("config.url") != null;
+    return explicit ? ConfigFactory.defaultApplication()
+        : ConfigFactory.parseResources(Main.class.getClassLoader(), PACKAGED_APPLICATION_CONF);
+  }
+
   /**
    * The node's final config: {@code base} plus what cannot be said in HOCON — the seed list
-   * turned into config-discovery endpoints, and this node's name as a cluster role.
+   * turned into config-discovery endpoints, this node's name as a cluster role, and the mesh's
+   * bulk endpoint added to Artery's large-message destinations.
    */
   static Config nodeConfig(Config base) {
     NodeSettings s = NodeSettings.from(base);
@@ -78,12 +97,18 @@ public final class Main {
     int required = Math.min(s.seeds().size(), base.getInt(
         "akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"));
     List<String> roles = new java.util.ArrayList<>(base.getStringList("akka.cluster.roles"));
-    roles.add("name:" + s.name());
+    roles.add(NodeNames.ROLE_PREFIX + s.name());
+    List<String> large = new java.util.ArrayList<>(
+        base.getStringList("akka.remote.artery.large-message-destinations"));
+    if (!large.contains(Mesh.BULK_PATH)) {
+      large.add(Mesh.BULK_PATH); // the mesh's bulk channel rides Artery's large-message stream
+    }
     Config overlay = ConfigFactory.parseMap(Map.of(
         "akka.discovery.config.services." + service + ".endpoints", endpoints,
         "akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr",
         required,
-        "akka.cluster.roles", roles));
+        "akka.cluster.roles", roles,
+        "akka.remote.artery.large-message-destinations", large));
     return overlay.withFallback(base).resolve();
   }
 

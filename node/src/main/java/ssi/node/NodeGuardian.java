@@ -2,6 +2,9 @@ package ssi.node;
 
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import ssi.actors.bgl.Domains;
+import ssi.actors.cpu.Cpus;
+import ssi.cluster.mesh.Mesh;
 
 /**
  * The node's guardian. It only wires things up: each subsystem starts its own actors (mostly as
@@ -14,6 +17,11 @@ final class NodeGuardian {
 
   static Behavior<Void> create() {
     return Behaviors.setup(context -> {
+      // The node's CPUs and BGL domains, then the mesh, whose endpoints must exist before
+      // other nodes send to this one.
+      Cpus.get(context.getSystem());
+      Domains.get(context.getSystem());
+      Mesh.get(context.getSystem());
       context.getLog().debug("node guardian started");
       return Behaviors.empty();
     });

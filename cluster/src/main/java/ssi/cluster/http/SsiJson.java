@@ -23,6 +23,9 @@ public final class SsiJson {
   /** The shared mapper; thread-safe once configured. */
   public static final ObjectMapper MAPPER = new ObjectMapper()
       .registerModule(new Jdk8Module())
+      .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private static final Marshaller<Object, RequestEntity> MARSHALLER = Jackson.marshaller(MAPPER);

@@ -56,7 +56,6 @@ public final class SsiRoutes implements ManagementRouteProvider {
   }
 
   private static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
-      .match(IllegalArgumentException.class, e -> SsiJson.error(StatusCodes.BAD_REQUEST, e.getMessage()))
       .matchAny(e -> {
         LOG.error("bug in an /ssi route", e);
         return SsiJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e);

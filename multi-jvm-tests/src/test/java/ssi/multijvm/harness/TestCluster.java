@@ -47,6 +47,9 @@ public final class TestCluster implements AutoCloseable {
   private final Path logDir;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final Http http = new Http();
+  private final java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+  private final java.util.Map<String, java.util.Map<String, String>> nodeProperties =
+      new java.util.HashMap<>();
   private List<String> seeds = List.of();
 
   private TestCluster(String testName, Path logDir) {
@@ -65,6 +68,19 @@ public final class TestCluster implements AutoCloseable {
     return http;
   }
 
+  /** A system property ({@code -Dkey=value}) for every node started from now on. */
+  public TestCluster withProperty(String key, String value) {
+    properties.put(key, value);
+    return this;
+  }
+
+  /** A system property for node {@code i} only (1-based), overriding {@link #withProperty}. */
+  public TestCluster withNodeProperty(int i, String key, String value) {
+    nodeProperties.computeIfAbsent("node-" + i, k -> new java.util.LinkedHashMap<>())
+        .put(key, value);
+    return this;
+  }
+
   /** Node {@code i}, counting from 1 like the node names. */
   public NodeProcess node(int i) {
     return nodes.get(i - 1);
@@ -76,6 +92,16 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts {@code n} nodes that bootstrap one cluster, and waits until all see all Up. */
   public TestCluster start(int n) throws Exception {
+    launch(n);
+    awaitAllUp(nodes);
+    return this;
+  }
+
+  /**
+   * Starts {@code n} node JVMs without waiting for anything (for tests in which some must not
+   * join); every node gets the same seed list of all {@code n} management endpoints.
+   */
+  public TestCluster launch(int n) throws IOException {
     List<Integer> ports = freePorts(2 * n);
     for (int i = 0; i < n; i++) {
       String name = "node-" + (i + 1);
@@ -86,7 +112,6 @@ public final class TestCluster implements AutoCloseable {
     for (NodeProcess p : nodes) {
       launch(p);
     }
-    awaitAllUp(nodes);
     return this;
   }
 
@@ -100,7 +125,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private void launch(NodeProcess p) throws IOException {
-    List<String> command = List.of(
+    List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dssi.node.parent-pid=" + ProcessHandle.current().pid(),
@@ -109,9 +134,11 @@ public final class TestCluster implements AutoCloseable {
         "-Dssi.node.management-port=" + p.managementPort(),
         "-Dssi.node.seeds=" + String.join(",", seeds),
         // the test class path also holds logback-test.xml (log capture); nodes log to their file
-        "-Dlogback.configurationFile=logback.xml",
-        "-cp", System.getProperty("java.class.path"),
-        "ssi.node.Main");
+        "-Dlogback.configurationFile=logback.xml"));
+    java.util.Map<String, String> props = new java.util.LinkedHashMap<>(properties);
+    props.putAll(nodeProperties.getOrDefault(p.name(), java.util.Map.of()));
+    props.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ssi.node.Main"));
     Files.writeString(p.log(), "=== " + testName + ": starting " + p.name() + "\n",
         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     Process process = new ProcessBuilder(command)
