@@ -81,8 +81,9 @@ public final class Main {
 
   /**
    * The node's final config: {@code base} plus what cannot be said in HOCON — the seed list
-   * turned into config-discovery endpoints, this node's name as a cluster role, and the mesh's
-   * bulk endpoint added to Artery's large-message destinations.
+   * turned into config-discovery endpoints, this node's name as a cluster role, the mesh's
+   * bulk endpoint added to Artery's large-message destinations, and Artery tls-tcp when
+   * {@code ssi.tls.enabled} is on.
    */
   static Config nodeConfig(Config base) {
     NodeSettings s = NodeSettings.from(base);
@@ -109,7 +110,7 @@ public final class Main {
         required,
         "akka.cluster.roles", roles,
         "akka.remote.artery.large-message-destinations", large));
-    return overlay.withFallback(base).resolve();
+    return TlsConfig.overlay(base).withFallback(overlay).withFallback(base).resolve();
   }
 
   private static void watchParent(long parentPid) {
