@@ -4,6 +4,8 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
 import ssi.actors.bgl.Domains;
 import ssi.actors.cpu.Cpus;
+import ssi.cache.pagecache.PageCache;
+import ssi.cache.store.PageStores;
 import ssi.cluster.mesh.Mesh;
 
 /**
@@ -22,6 +24,10 @@ final class NodeGuardian {
       Cpus.get(context.getSystem());
       Domains.get(context.getSystem());
       Mesh.get(context.getSystem());
+      // The page store (when ssi.store.url is set), then the page cache, which registers the
+      // backing-store entities with Cluster Sharding and publishes its mesh port.
+      PageStores.get(context.getSystem());
+      PageCache.get(context.getSystem());
       context.getLog().debug("node guardian started");
       return Behaviors.empty();
     });

@@ -56,6 +56,8 @@ public final class SsiRoutes implements ManagementRouteProvider {
   }
 
   private static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
+      .match(akka.http.scaladsl.model.EntityStreamSizeException.class,
+          e -> SsiJson.error(StatusCodes.PAYLOAD_TOO_LARGE, "request body too large: " + e.getMessage()))
       .matchAny(e -> {
         LOG.error("bug in an /ssi route", e);
         return SsiJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + e);

@@ -15,14 +15,18 @@ import java.util.stream.Collectors;
 
 /**
  * Real node JVMs for a test: started from the test class path with free loopback ports and the
- * project's real {@code application.conf}, reached over HTTP, killed by PID. Every JVM it starts
- * is stopped by {@link #close()}, by a shutdown hook if the test JVM exits, and — if the test JVM
- * is killed — by the node itself, which watches its parent process ({@code ssi.node.parent-pid}).
+ * project's real {@code application.conf}, reached over HTTP, killed by PID. Before the first
+ * node, one embedded PostgreSQL ({@link #store()}, fresh data under the test's log directory) is
+ * started and every node is handed its URL ({@code ssi.store.url}), as {@code bin/ssi up} does.
+ * Every JVM it starts is stopped by {@link #close()} (nodes first, then the store), by a shutdown
+ * hook if the test JVM exits, and — if the test JVM is killed — by the JVM itself, which watches
+ * its parent process ({@code ssi.node.parent-pid}, the store's {@code --parent-pid}).
  *
  * <pre>{@code
  * try (TestCluster cluster = TestCluster.create("my-test")) {
  *   cluster.start(3);
  *   cluster.node(2).kill9();
+ *   cluster.store().kill9();       // the database dies; restart() brings it back
  * }
  * }</pre>
  */
@@ -31,16 +35,29 @@ public final class TestCluster implements AutoCloseable {
   /** Deadline for a cluster to form or change. */
   public static final Duration FORM_TIMEOUT = Duration.ofSeconds(90);
 
+  /** How long the store may take to stop cleanly at close before it is killed. */
+  private static final Duration STORE_GRACE = Duration.ofSeconds(10);
+
   private static final Set<NodeProcess> ALL = ConcurrentHashMap.newKeySet();
+  private static final Set<StoreProcess> ALL_STORES = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> ALL.forEach(n -> {
-      try {
-        n.kill9();
-      } catch (Exception ignored) {
-        // best effort at JVM exit
-      }
-    }), "test-cluster-reaper"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      ALL.forEach(n -> {
+        try {
+          n.kill9();
+        } catch (Exception ignored) {
+          // best effort at JVM exit
+        }
+      });
+      ALL_STORES.forEach(s -> {
+        try {
+          s.kill9();
+        } catch (Exception ignored) {
+          // best effort at JVM exit
+        }
+      });
+    }, "test-cluster-reaper"));
   }
 
   private final String testName;
@@ -51,6 +68,7 @@ public final class TestCluster implements AutoCloseable {
   private final java.util.Map<String, java.util.Map<String, String>> nodeProperties =
       new java.util.HashMap<>();
   private List<String> seeds = List.of();
+  private StoreProcess store;
 
   private TestCluster(String testName, Path logDir) {
     this.testName = testName;
@@ -79,6 +97,21 @@ public final class TestCluster implements AutoCloseable {
     nodeProperties.computeIfAbsent("node-" + i, k -> new java.util.LinkedHashMap<>())
         .put(key, value);
     return this;
+  }
+
+  /**
+   * The cluster's embedded PostgreSQL, started on first call (the first {@code launch} calls it,
+   * so every node gets its URL): a free port, fresh data in {@code pgdata/} and its log
+   * {@code store.log} beside the node logs.
+   */
+  public synchronized StoreProcess store() throws IOException {
+    if (store == null) {
+      StoreProcess s = StoreProcess.fresh(logDir);
+      ALL_STORES.add(s);
+      s.start();
+      store = s;
+    }
+    return store;
   }
 
   /** Node {@code i}, counting from 1 like the node names. */
@@ -125,6 +158,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   private void launch(NodeProcess p) throws IOException {
+    String storeUrl = store().url();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -133,6 +167,7 @@ public final class TestCluster implements AutoCloseable {
         "-Dssi.node.remote-port=" + p.remotePort(),
         "-Dssi.node.management-port=" + p.managementPort(),
         "-Dssi.node.seeds=" + String.join(",", seeds),
+        "-Dssi.store.url=" + storeUrl,
         // the test class path also holds logback-test.xml (log capture); nodes log to their file
         "-Dlogback.configurationFile=logback.xml"));
     java.util.Map<String, String> props = new java.util.LinkedHashMap<>(properties);
@@ -186,19 +221,39 @@ public final class TestCluster implements AutoCloseable {
   public record Members(Set<String> all, Set<String> up, Set<String> unreachable, String leader) {
   }
 
+  /** Stops the nodes (SIGTERM, SIGKILL after 10 s), then the store. */
   @Override
   public void close() throws InterruptedException {
-    for (NodeProcess p : nodes) {
-      p.stop(Duration.ofSeconds(10));
-      ALL.remove(p);
+    try {
+      for (NodeProcess p : nodes) {
+        p.stop(Duration.ofSeconds(10));
+        ALL.remove(p);
+      }
+    } finally {
+      StoreProcess s;
+      synchronized (this) {
+        s = store;
+      }
+      if (s != null) {
+        s.stop(STORE_GRACE);
+        ALL_STORES.remove(s);
+      }
     }
   }
 
-  /** Prints each node's log tail (for a failed test). */
+  /** Prints each node's log tail, and the store's (for a failed test). */
   public void printLogTails(int lines) {
     for (NodeProcess p : nodes) {
       System.out.println("----- " + p + " log tail (" + p.log() + ")");
       p.logTail(lines).forEach(System.out::println);
+    }
+    StoreProcess s;
+    synchronized (this) {
+      s = store;
+    }
+    if (s != null) {
+      System.out.println("----- " + s + " log tail (" + s.log() + ")");
+      s.logTail(lines).forEach(System.out::println);
     }
   }
 

@@ -23,6 +23,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println();
       System.out.println("Try:  curl -s http://127.0.0.1:8558/ssi/node");
       System.out.println("      curl -s http://127.0.0.1:8558/cluster/members");
+      System.out.println("      curl -s http://127.0.0.1:8558/ssi/store");
       System.out.println("Stop: bin/ssi down");
     }
     return status;

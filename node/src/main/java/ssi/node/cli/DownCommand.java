@@ -1,6 +1,7 @@
 package ssi.node.cli;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,13 +10,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ssi down}: stops the nodes {@code ssi up} started, by PID, and waits for them to exit. */
+/**
+ * {@code ssi down}: stops the nodes {@code ssi up} started, by PID, and waits for them to exit;
+ * then stops the embedded store (its data stays in {@code .ssi/pgdata}).
+ */
 @Command(name = "down", mixinStandardHelpOptions = true,
-    description = "Stop the nodes started by `ssi up` and wait until their JVMs have exited.")
+    description = "Stop the nodes started by `ssi up` and wait until their JVMs have exited, "
+        + "then stop the embedded PostgreSQL store (its data is kept for the next `ssi up`).")
 final class DownCommand implements Callable<Integer> {
 
   @Option(names = "--grace", defaultValue = "30",
-      description = "seconds a node may take to leave the cluster before it is killed")
+      description = "seconds a node may take to leave the cluster (and the store to stop) "
+          + "before it is killed")
   int graceSeconds;
 
   @Override
@@ -44,6 +50,9 @@ final class DownCommand implements Callable<Integer> {
       cluster.forget(n);
     }
     System.out.println(stopped == 0 ? "no cluster running" : "stopped " + stopped + " node(s)");
+    // After the nodes: they flush to the store while they shut down.
+    new LocalStore(cluster).stop(Duration.ofSeconds(graceSeconds))
+        .ifPresent(System.out::println);
     return 0;
   }
 }

@@ -8,14 +8,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ssi up [-n N]}: starts N node JVMs on 127.0.0.1 and waits until all are Up. */
+/**
+ * {@code ssi up [-n N]}: starts the embedded PostgreSQL page store (unless the user configured
+ * {@code ssi.store.url}), then N node JVMs on 127.0.0.1 handed its URL, and waits until all are
+ * Up.
+ */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = "Start N node JVMs on 127.0.0.1 and wait until all are Up in one cluster.")
+    description = {"Start the embedded PostgreSQL page store and N node JVMs on 127.0.0.1, and "
+        + "wait until all nodes are Up in one cluster.",
+        "The store is skipped when SSI_STORE_URL or ssi.store.url in application.conf names a "
+        + "PostgreSQL server; the nodes then use that."})
 final class UpCommand implements Callable<Integer> {
+
+  /** How long a PostgreSQL left running on .ssi/pgdata by an earlier store may take to stop. */
+  private static final Duration STALE_STORE_GRACE = Duration.ofSeconds(30);
 
   @Option(names = {"-n", "--nodes"}, defaultValue = "3", description = "number of nodes (1-9)")
   int nodes;
@@ -34,6 +45,14 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", description = "seconds to wait for Up")
   int timeoutSeconds;
 
+  @Option(names = "--store-port", defaultValue = "5433",
+      description = "port of the embedded PostgreSQL on 127.0.0.1")
+  int storePort;
+
+  @Option(names = "--store-timeout", defaultValue = "90",
+      description = "seconds to wait for the store (the first start unpacks PostgreSQL)")
+  int storeTimeoutSeconds;
+
   @Override
   public Integer call() throws Exception {
     if (nodes < 1 || nodes > 9) {
@@ -50,7 +69,17 @@ final class UpCommand implements Callable<Integer> {
     for (LocalCluster.NodeRecord stale : cluster.nodes()) {
       cluster.forget(stale);
     }
+    LocalStore store = new LocalStore(cluster);
+    Optional<String> userUrl = store.userUrl();
+    // A store whose READY was never recorded (an `up` interrupted while it started) is stopped.
+    Optional<LocalStore.StoreRecord> running = store.running().filter(r -> !r.url().isBlank());
+    if (userUrl.isEmpty() && running.isEmpty()) {
+      store.stop(STALE_STORE_GRACE).ifPresent(System.out::println); // a PostgreSQL left behind
+    }
     List<String> busy = new ArrayList<>();
+    if (userUrl.isEmpty() && running.isEmpty() && !portFree(storePort)) {
+      busy.add(storePort + " (store; --store-port)");
+    }
     for (int i = 0; i < nodes; i++) {
       for (int port : new int[] {remotePortBase + i, managementPortBase + i}) {
         if (!portFree(port)) {
@@ -60,13 +89,35 @@ final class UpCommand implements Callable<Integer> {
     }
     if (!busy.isEmpty()) {
       System.err.println("ssi up: port(s) " + String.join(", ", busy) + " on 127.0.0.1 are in "
-          + "use (another cluster or program?); pick others with --remote-port-base and "
-          + "--management-port-base");
+          + "use (another cluster or program?); pick others with --remote-port-base, "
+          + "--management-port-base and --store-port");
       return 1;
     }
 
     long start = System.nanoTime();
     Files.createDirectories(cluster.logsDir());
+    String storeUrl;
+    if (userUrl.isPresent()) {
+      storeUrl = null; // the nodes read it from the same configuration
+      System.out.println("store: ssi.store.url is configured (SSI_STORE_URL or application.conf); "
+          + "no embedded store started");
+    } else if (running.isPresent()) {
+      storeUrl = running.get().url();
+      System.out.println("store already running: " + storeUrl + " (pid " + running.get().pid()
+          + ")");
+    } else {
+      try {
+        LocalStore.StoreRecord s = store.start(storePort,
+            Duration.ofSeconds(storeTimeoutSeconds));
+        storeUrl = s.url();
+        System.out.println("started store " + storeUrl + " (pid " + s.pid() + ", data "
+            + cluster.home().relativize(store.dataDir()) + ", log "
+            + cluster.home().relativize(store.log()) + ")");
+      } catch (IOException e) {
+        System.err.println("ssi up: " + e.getMessage());
+        return 1;
+      }
+    }
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       seeds.add("127.0.0.1:" + (managementPortBase + i));
@@ -85,6 +136,9 @@ final class UpCommand implements Callable<Integer> {
           "-Dssi.node.management-port=" + (managementPortBase + i),
           "-Dssi.node.seeds=" + String.join(",", seeds),
           "-Dssi.home=" + cluster.home()));
+      if (storeUrl != null) {
+        command.add("-Dssi.store.url=" + storeUrl);
+      }
       Path conf = cluster.home().resolve("application.conf");
       if (Files.isRegularFile(conf)) {
         command.add("-Dconfig.file=" + conf);

@@ -1,0 +1,500 @@
+package ssi.cache.coherence;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import ssi.cache.coherence.CoherenceMsg.Evict;
+import ssi.cache.coherence.CoherenceMsg.Flush;
+import ssi.cache.coherence.CoherenceMsg.FlushAck;
+import ssi.cache.coherence.CoherenceMsg.Fwd;
+import ssi.cache.coherence.CoherenceMsg.Grant;
+import ssi.cache.coherence.CoherenceMsg.Inval;
+import ssi.cache.coherence.CoherenceMsg.InvalAck;
+import ssi.cache.coherence.CoherenceMsg.EvictAck;
+import ssi.cache.coherence.CoherenceMsg.Read;
+import ssi.cache.coherence.CoherenceMsg.ToDirectory;
+import ssi.cache.coherence.CoherenceMsg.ToNode;
+import ssi.cache.coherence.CoherenceMsg.Write;
+
+/**
+ * The coherence directory of one object: pure protocol logic, no actors, no timers, no I/O, so an
+ * exhaustive checker can drive it through every interleaving.
+ *
+ * <p>Design notes. Per page the directory knows the E/M owner (at most one), the S sharers and an
+ * epoch. "The holder decides disposition, else the BS decides": with an owner, a request is
+ * forwarded to it and the directory records the outcome at once (read: owner and requester share;
+ * write or MEI: the requester owns); without one, the directory answers from the backing image,
+ * after invalidating the sharers for a write. Revalidation: a requester's stale copy whose serial
+ * equals the stored one is granted without data. Fencing: an epoch names a chain of ownership.
+ * It advances when a chain starts from the store (an E/M grant from the image, a failed forward
+ * answered from the image) and when a removed node was the chain's head (owner, awaited flusher,
+ * or holder of an unserved forward); a write-back or flush carrying another epoch is rejected, so
+ * a partitioned or late node never overwrites newer data. Within a chain a forward passes
+ * ownership without a new epoch, and serials order the chain's write-backs (an older serial is
+ * never stored), so the old holder's write-backs sent before it served the forward stay valid.
+ *
+ * <p>Races and their resolution:
+ * <ul>
+ *   <li>A read forwarded to an M holder leaves the store stale until the holder's write-back
+ *       arrives, so the holder always answers a forwarded read with a {@link Flush} (without data
+ *       when it was only E) and the page's further requests wait for it.
+ *   <li>Requests for a page whose write waits for invalidation acks queue in FIFO order (a writer
+ *       behind readers is not starved, nor the reverse).
+ *   <li>A forward reaching a node that is evicting: the node keeps evicted data until the
+ *       {@link EvictAck} and until it has served as many forwards as the ack says were sent, so
+ *       the forward is served from that buffer. The eviction's write-back is stored only if its
+ *       serial is not older than the stored one (the requester may have written back newer).
+ *   <li>A flush overtaken by a later message of the same node (found by the checker): an E page
+ *       written since its grant still counts as unsaved, so its eviction and its flush after a
+ *       forwarded read carry the data, and it is handed on as M — the directory never records a
+ *       page clean while the only write-back of its data is still in flight.
+ *   <li>A late invalidation ack of a write abandoned when its requester died (found by the
+ *       checker): invalidations carry an id unique in this directory, not the writer's txn, and
+ *       only an ack of the current one removes a sharer.
+ *   <li>Two upgrades at once: the first is served by invalidating the other, which then is no
+ *       longer a sharer, so its own upgrade is answered with data (forwarded from the new owner).
+ *   <li>An invalidation overtaking a grant: the node acks and uses the granted S copy once for
+ *       the reads that waited for it (they are ordered before the invalidating write), then drops.
+ *   <li>A forward overtaking the holder's own grant: the holder defers it until its grant arrives.
+ *   <li>A holder lost before serving a forward: the transport reports the forward failed
+ *       ({@link #forwardFailed}, after {@link #nodeRemoved}) and the requester is answered from
+ *       the backing image: the last stored version, never a hang. It is answered even if it was
+ *       invalidated or passed ownership on meanwhile (found by the checker: it waited forever).
+ *   <li>A requester lost before its exclusive forward's data came (found by the checker: the
+ *       directory forgot the live holder, and a second E copy was granted): ownership goes back
+ *       to that holder, the dead node's own forwards are re-sent to it, and a holder that already
+ *       sent its data to the dead node serves from its invalid copy, the newest version.
+ * </ul>
+ *
+ * <p>Open (the exhaustive checker's {@code openCrashRaces}): a holder that dies after its Data
+ * of a forwarded read reached the requester but before its write-back reached the store leaves
+ * the requester an S copy the store never gets; and several interleavings of a crash with
+ * evictions and with reclaimed ownership still hang or lose a write.
+ */
+public final class DirectoryCore {
+
+  /** One page's directory record. */
+  private static final class PageDir {
+    String owner;
+    final Set<String> sharers = new TreeSet<>();
+    long epoch;
+    PendingWrite busy;
+    /** After a forwarded read: the old holder whose flush (write-back or "clean") must come first. */
+    String awaitingFlush;
+    final ArrayDeque<ToDirectory> waiting = new ArrayDeque<>();
+    final Map<String, Long> forwardsSent = new HashMap<>();
+  }
+
+  /** A write waiting for invalidation acks. */
+  private record PendingWrite(Write request, Set<String> acks, boolean requesterHadCopy,
+      long invalId) {
+  }
+
+  /** A forward not yet known delivered (the transport calls back). */
+  private record InFlight(long page, long txn, String holder, String requester, boolean exclusive,
+      Mesi state, boolean write) {
+  }
+
+  /** The state of one page as {@code /ssi/objects/{id}/coherence} shows it. */
+  public record PageView(long page, String owner, List<String> sharers, long epoch, long serial,
+      boolean busy, int waiting) {
+  }
+
+  private final long obj;
+  private final boolean mei;
+  private final BackingImage image;
+  private final Map<Long, PageDir> pages = new TreeMap<>();
+  private final Map<String, InFlight> inFlight = new HashMap<>();
+  /** Forwards nodeRemoved re-sent to a live holder: the transport's forwardFailed is moot. */
+  private final Set<String> redirected = new TreeSet<>();
+  private long staleRejected;
+  private long nextInvalId = 1;
+
+  /** TEST ONLY (seeded bug for the protocol checker): a write skips invalidating one sharer. */
+  boolean testOnlySkipOneInvalidation;
+  /** TEST ONLY (seeded bug for the protocol checker): write-backs skip the epoch check. */
+  boolean testOnlyAcceptStaleEpoch;
+
+  /** A directory for object {@code obj}; {@code mei} = every read takes exclusive ownership. */
+  public DirectoryCore(long obj, boolean mei, BackingImage image) {
+    this.obj = obj;
+    this.mei = mei;
+    this.image = image;
+  }
+
+  /** Handles one message to the directory; returns the messages to send. */
+  public List<ToNode> handle(ToDirectory msg) {
+    List<ToNode> out = new ArrayList<>();
+    PageDir d = pages.computeIfAbsent(msg.page(), p -> new PageDir());
+    if (msg instanceof Read || msg instanceof Write) {
+      request(d, msg, out);
+    } else if (msg instanceof InvalAck a) {
+      onInvalAck(d, a, out);
+    } else if (msg instanceof Evict e) {
+      onEvict(d, e, out);
+    } else if (msg instanceof Flush f) {
+      onFlush(d, f, out);
+    }
+    return out;
+  }
+
+  private void request(PageDir d, ToDirectory r, List<ToNode> out) {
+    d.waiting.add(r);
+    drain(d, out);
+  }
+
+  private static boolean idle(PageDir d) {
+    return d.busy == null && d.awaitingFlush == null;
+  }
+
+  private void serve(PageDir d, ToDirectory msg, List<ToNode> out) {
+    long page = msg.page();
+    String n = msg.node();
+    boolean write = msg instanceof Write;
+    long txn = msg instanceof Read r ? r.txn() : ((Write) msg).txn();
+    long serial = msg instanceof Read r ? r.serial() : ((Write) msg).serial();
+
+    if (d.owner != null && !d.owner.equals(n)) {
+      String holder = d.owner;
+      boolean exclusive = write || mei;
+      d.forwardsSent.merge(holder, 1L, Long::sum);
+      if (exclusive) {
+        // No new epoch: ownership moves along the chain, whose serials order its write-backs
+        // (the holder's own write-backs sent before it serves this forward are still valid).
+        d.owner = n;
+        d.sharers.clear();
+      } else {
+        d.owner = null;
+        d.sharers.add(holder);
+        d.sharers.add(n);
+        d.awaitingFlush = holder; // its copy may be newer than the store: wait for its flush
+      }
+      Mesi intended = exclusive ? (write ? Mesi.M : Mesi.E) : Mesi.S;
+      inFlight.put(key(page, txn, n),
+          new InFlight(page, txn, holder, n, exclusive, intended, write));
+      out.add(new Fwd(obj, page, holder, txn, n, write, mei, d.epoch));
+      return;
+    }
+    if (d.owner != null) {
+      // The requester is already the owner: ownership came back to it when the requester it
+      // had handed the page to died first (see nodeRemoved); its own copy, kept as invalid, is
+      // the newest version (possibly newer than the store), so the grant carries no data and M.
+      out.add(new Grant(obj, page, n, txn, Mesi.M, d.epoch, null));
+      return;
+    }
+    Set<String> others = new TreeSet<>(d.sharers);
+    others.remove(n);
+    if (write && testOnlySkipOneInvalidation && !others.isEmpty()) {
+      others.remove(others.iterator().next()); // TEST ONLY seeded bug
+    }
+    if (!write) {
+      if (others.isEmpty() || mei) {
+        d.sharers.clear();
+        d.owner = n;
+        d.epoch++;
+        out.add(grant(page, n, txn, Mesi.E, d.epoch, serial));
+      } else {
+        d.sharers.add(n);
+        out.add(grant(page, n, txn, Mesi.S, d.epoch, serial));
+      }
+      return;
+    }
+    boolean hadCopy = d.sharers.contains(n);
+    if (others.isEmpty()) {
+      grantWrite(d, (Write) msg, hadCopy, out);
+      return;
+    }
+    // Invalidations carry an id unique in this directory (not the writer's txn, which another
+    // node may also use): a late ack of an abandoned write never counts for another.
+    long id = nextInvalId++;
+    d.busy = new PendingWrite((Write) msg, others, hadCopy, id);
+    for (String s : others) {
+      out.add(new Inval(obj, page, s, id));
+    }
+  }
+
+  private void grantWrite(PageDir d, Write w, boolean hadCopy, List<ToNode> out) {
+    d.sharers.clear();
+    d.owner = w.node();
+    d.epoch++;
+    out.add(grant(w.page(), w.node(), w.txn(), Mesi.M, d.epoch, hadCopy ? w.serial() : -1));
+  }
+
+  private Grant grant(long page, String to, long txn, Mesi state, long epoch, long serial) {
+    PageData stored = image.read(page);
+    PageData data = serial >= 0 && serial == stored.serial() ? null : stored;
+    return new Grant(obj, page, to, txn, state, epoch, data);
+  }
+
+  private void onInvalAck(PageDir d, InvalAck a, List<ToNode> out) {
+    if (d.busy == null || d.busy.invalId() != a.txn() || !d.busy.acks().remove(a.node())) {
+      // A late ack of a write abandoned when its requester died: the node may hold the page
+      // again by now, so it stays recorded (at worst it is invalidated once more).
+      return;
+    }
+    d.sharers.remove(a.node());
+    if (d.busy.acks().isEmpty()) {
+      PendingWrite done = d.busy;
+      d.busy = null;
+      grantWrite(d, done.request(),
+          done.requesterHadCopy() && d.sharers.contains(done.request().node()), out);
+      drain(d, out);
+    }
+  }
+
+  private void onEvict(PageDir d, Evict e, List<ToNode> out) {
+    if (e.dirty() != null) {
+      writeBack(d, e.page(), e.epoch(), e.dirty());
+    }
+    if (e.node().equals(d.owner)) {
+      d.owner = null;
+    }
+    d.sharers.remove(e.node());
+    if (e.node().equals(d.awaitingFlush)) {
+      d.awaitingFlush = null; // the eviction carried its write-back
+    }
+    out.add(new EvictAck(obj, e.page(), e.node(), d.forwardsSent.getOrDefault(e.node(), 0L)));
+    drain(d, out);
+  }
+
+  private void onFlush(PageDir d, Flush f, List<ToNode> out) {
+    boolean accepted = f.data() == null ? f.epoch() == d.epoch
+        : writeBack(d, f.page(), f.epoch(), f.data());
+    if (accepted && f.keepShared() && f.node().equals(d.owner)) {
+      d.owner = null;
+      d.sharers.add(f.node());
+    }
+    if (f.keepShared() && f.node().equals(d.awaitingFlush)) {
+      d.awaitingFlush = null;
+    }
+    if (f.txn() >= 0) {
+      out.add(new FlushAck(obj, f.page(), f.node(), f.txn(), accepted));
+    }
+    drain(d, out);
+  }
+
+  /** Fencing: only the current epoch may write; returns whether the data was stored. */
+  private boolean writeBack(PageDir d, long page, long epoch, PageData data) {
+    if (epoch != d.epoch && !testOnlyAcceptStaleEpoch) {
+      staleRejected++;
+      return false;
+    }
+    if (data.serial() >= image.read(page).serial()) {
+      image.write(page, data);
+    }
+    return true;
+  }
+
+  private void drain(PageDir d, List<ToNode> out) {
+    while (idle(d) && !d.waiting.isEmpty()) {
+      serve(d, d.waiting.poll(), out);
+    }
+  }
+
+  /** The transport delivered forward {@code txn} for {@code page} to {@code requester}. */
+  public void forwardDone(long page, long txn, String requester) {
+    inFlight.remove(key(page, txn, requester));
+    redirected.remove(key(page, txn, requester));
+  }
+
+  /**
+   * The holder of forward {@code txn} is gone before the requester had its data: the requester
+   * is answered from the backing image (the holder's unwritten changes died with it).
+   */
+  public List<ToNode> forwardFailed(long page, long txn, String requester) {
+    if (redirected.remove(key(page, txn, requester))) {
+      return List.of(); // nodeRemoved already sent it to the live previous holder
+    }
+    InFlight f = inFlight.remove(key(page, txn, requester));
+    if (f == null) {
+      return List.of();
+    }
+    PageDir d = pages.get(page);
+    // Always answered, even when the requester was invalidated or passed ownership on meanwhile:
+    // it still waits for this answer (an invalidated one uses an S copy once, and one that
+    // passed ownership on serves its deferred forwards from it). An exclusive grant starts a new
+    // chain from the store, so it takes a new epoch: the dead holder's late write-backs (its
+    // newer, lost data) are rejected.
+    if (f.exclusive() || f.holder().equals(d.awaitingFlush)) {
+      d.epoch++;
+    }
+    return List.of(grant(page, requester, txn, f.state(), d.epoch, -1));
+  }
+
+  /**
+   * {@code node} left the cluster: its grants are revoked (an owned page's epoch advances, so a
+   * late write-back of it is rejected), writes waiting for its ack go on, and its queued
+   * requests are dropped. Forwards it had to serve must be reported with {@link #forwardFailed}.
+   */
+  public List<ToNode> nodeRemoved(String node) {
+    List<ToNode> out = new ArrayList<>();
+    reclaimFromDeadRequester(node, out);
+    for (Map.Entry<Long, PageDir> pe : pages.entrySet()) {
+      PageDir d = pe.getValue();
+      boolean head = node.equals(d.owner) || node.equals(d.awaitingFlush)
+          || inFlight.values().stream().anyMatch(f -> f.page() == pe.getKey()
+              && f.holder().equals(node));
+      if (head) {
+        d.epoch++; // its write-backs still in flight carry data that is now lost: fence them
+      }
+      if (node.equals(d.owner)) {
+        d.owner = null;
+      }
+      d.sharers.remove(node);
+      d.forwardsSent.remove(node);
+      if (node.equals(d.awaitingFlush)) {
+        d.awaitingFlush = null; // its unwritten changes died with it
+      }
+      d.waiting.removeIf(m -> m.node().equals(node));
+      if (d.busy != null && d.busy.request().node().equals(node)) {
+        d.busy = null;
+      } else if (d.busy != null && d.busy.acks().remove(node) && d.busy.acks().isEmpty()) {
+        PendingWrite done = d.busy;
+        d.busy = null;
+        grantWrite(d, done.request(), done.requesterHadCopy()
+            && d.sharers.contains(done.request().node()), out);
+      }
+      drain(d, out);
+    }
+    Iterator<InFlight> it = inFlight.values().iterator();
+    while (it.hasNext()) {
+      if (it.next().requester().equals(node)) {
+        it.remove();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Forwards whose requester {@code dead} died before its data came: their live holder still
+   * has (or, having sent it to the dead node, still keeps as an invalid copy) the newest version
+   * of the page. Ownership goes back to that holder, and the forwards the dead node itself had
+   * to serve are sent to that holder instead.
+   */
+  private void reclaimFromDeadRequester(String dead, List<ToNode> out) {
+    for (InFlight g : List.copyOf(inFlight.values())) {
+      if (!g.requester().equals(dead) || !g.exclusive() || g.holder().equals(dead)) {
+        continue;
+      }
+      PageDir d = pages.get(g.page());
+      String holder = g.holder();
+      inFlight.remove(key(g.page(), g.txn(), dead));
+      List<InFlight> onward = inFlight.values().stream()
+          .filter(f -> f.page() == g.page() && f.holder().equals(dead)).toList();
+      for (InFlight f : onward) {
+        String k = key(f.page(), f.txn(), f.requester());
+        if (f.requester().equals(holder)) {
+          // The holder itself asked for the page back meanwhile: its invalid copy is the newest.
+          inFlight.remove(k);
+          redirected.add(k);
+          d.owner = holder;
+          d.sharers.remove(holder);
+          if (dead.equals(d.awaitingFlush)) {
+            d.awaitingFlush = null;
+          }
+          out.add(new Grant(obj, f.page(), holder, f.txn(), Mesi.M, d.epoch, null));
+          continue;
+        }
+        inFlight.put(k, new InFlight(f.page(), f.txn(), holder, f.requester(), f.exclusive(),
+            f.state(), f.write()));
+        redirected.add(k);
+        d.forwardsSent.merge(holder, 1L, Long::sum);
+        out.add(new Fwd(obj, f.page(), holder, f.txn(), f.requester(), f.write(), mei, d.epoch));
+      }
+      if (dead.equals(d.owner)) {
+        d.owner = holder;
+      }
+      if (dead.equals(d.awaitingFlush)) {
+        d.awaitingFlush = holder;
+        d.sharers.add(holder);
+      }
+    }
+  }
+
+  /** The E/M holder of {@code page}, or null (used for glimpse). */
+  public String owner(long page) {
+    PageDir d = pages.get(page);
+    return d == null ? null : d.owner;
+  }
+
+  /** Every known page's record. */
+  public List<PageView> view() {
+    List<PageView> out = new ArrayList<>();
+    pages.forEach((p, d) -> out.add(new PageView(p, d.owner, List.copyOf(d.sharers), d.epoch,
+        image.read(p).serial(), !idle(d), d.waiting.size())));
+    return out;
+  }
+
+  /** Write-backs and flushes rejected for a stale epoch. */
+  public long staleRejected() {
+    return staleRejected;
+  }
+
+  public long obj() {
+    return obj;
+  }
+
+  private static String key(long page, long txn, String requester) {
+    return page + "/" + txn + "/" + requester;
+  }
+
+  /** A deep copy over {@code image} (for the exhaustive checker, which forks states). */
+  DirectoryCore copy(BackingImage image) {
+    DirectoryCore c = new DirectoryCore(obj, mei, image);
+    pages.forEach((p, d) -> {
+      PageDir e = new PageDir();
+      e.owner = d.owner;
+      e.sharers.addAll(d.sharers);
+      e.epoch = d.epoch;
+      e.busy = d.busy == null ? null : new PendingWrite(d.busy.request(),
+          new TreeSet<>(d.busy.acks()), d.busy.requesterHadCopy(), d.busy.invalId());
+      e.awaitingFlush = d.awaitingFlush;
+      e.waiting.addAll(d.waiting);
+      e.forwardsSent.putAll(d.forwardsSent);
+      c.pages.put(p, e);
+    });
+    c.inFlight.putAll(inFlight);
+    c.redirected.addAll(redirected);
+    c.staleRejected = staleRejected;
+    c.nextInvalId = nextInvalId;
+    c.testOnlySkipOneInvalidation = testOnlySkipOneInvalidation;
+    c.testOnlyAcceptStaleEpoch = testOnlyAcceptStaleEpoch;
+    return c;
+  }
+
+  /** A canonical rendering of every field that affects behaviour (the checker's state hash). */
+  void fingerprint(StringBuilder sb) {
+    pages.forEach((p, d) -> {
+      sb.append("P").append(p).append(':').append(d.owner).append(d.sharers).append('e')
+          .append(d.epoch).append('a').append(d.awaitingFlush).append('w').append(d.waiting)
+          .append('f').append(new TreeMap<>(d.forwardsSent));
+      if (d.busy != null) {
+        sb.append('b').append(d.busy.request()).append(d.busy.acks())
+            .append(d.busy.requesterHadCopy());
+      }
+      sb.append(';');
+    });
+    sb.append("I").append(nextInvalId).append("IF").append(new TreeMap<>(inFlight)).append(redirected).append('|');
+  }
+
+  // ---- rebuild after a restart ("holder unknown: the backing store asks every node") ----
+
+  /**
+   * Restores one page's record from what the live nodes reported after this directory restarted:
+   * the node holding E or M owns it, nodes holding S share it, and the epoch is the highest one
+   * reported (so the owner's write-backs still match).
+   */
+  public void restore(long page, String owner, Set<String> sharers, long epoch) {
+    PageDir d = pages.computeIfAbsent(page, p -> new PageDir());
+    d.owner = owner;
+    d.sharers.clear();
+    d.sharers.addAll(sharers);
+    d.epoch = Math.max(d.epoch, epoch);
+  }
+}
