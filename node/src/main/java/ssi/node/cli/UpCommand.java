@@ -45,6 +45,13 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", description = "seconds to wait for Up")
   int timeoutSeconds;
 
+  @Option(names = "--tls", description = "mutual TLS between the nodes (Artery tls-tcp), with the "
+      + "CA and keystores in --tls-dir; bin/ssi-certs makes any that are missing")
+  boolean tls;
+
+  @Option(names = "--tls-dir", description = "certificates for --tls (default: .ssi/tls)")
+  Path tlsDir;
+
   @Option(names = "--store-port", defaultValue = "5433",
       description = "port of the embedded PostgreSQL on 127.0.0.1")
   int storePort;
@@ -92,6 +99,15 @@ final class UpCommand implements Callable<Integer> {
           + "use (another cluster or program?); pick others with --remote-port-base, "
           + "--management-port-base and --store-port");
       return 1;
+    }
+
+    LocalTls certs = null;
+    if (tls) {
+      certs = LocalTls.prepare(cluster.home(),
+          tlsDir != null ? tlsDir.toAbsolutePath() : cluster.stateDir().resolve("tls"), nodes);
+      if (certs == null) {
+        return 1;
+      }
     }
 
     long start = System.nanoTime();
@@ -144,10 +160,13 @@ final class UpCommand implements Callable<Integer> {
         command.add("-Dconfig.file=" + conf);
       }
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ssi.node.Main"));
-      Process p = new ProcessBuilder(command)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
+          .redirectOutput(log.toFile());
+      if (certs != null) {
+        builder.environment().putAll(certs.environment(name));
+      }
+      Process p = builder.start();
       LocalCluster.NodeRecord record = new LocalCluster.NodeRecord(name, p.pid(),
           remotePortBase + i, managementPortBase + i, log);
       cluster.save(record);
@@ -161,8 +180,9 @@ final class UpCommand implements Callable<Integer> {
     if (!up) {
       return 1;
     }
-    System.out.printf("cluster of %d nodes Up in %.1f s%n", nodes,
-        (System.nanoTime() - start) / 1e9);
+    System.out.printf("cluster of %d nodes Up in %.1f s%s%n", nodes,
+        (System.nanoTime() - start) / 1e9,
+        certs == null ? "" : ", mutual TLS between nodes (certificates in " + certs.dir() + ")");
     return new StatusCommand().call();
   }
 
