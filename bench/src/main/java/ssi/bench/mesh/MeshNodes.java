@@ -73,7 +73,6 @@ final class MeshNodes implements AutoCloseable {
   /** A cluster needs every member to have the same system name. */
   private static final String SYSTEM_NAME = "ssi";
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(30);
-  private static final long POLL_MILLIS = 50;
   private static final long TERMINATE_TIMEOUT_SECONDS = 15;
 
   private final ActorSystem<Void> a;
@@ -92,8 +91,8 @@ final class MeshNodes implements AutoCloseable {
     Address first = Cluster.get(a).selfMember().address();
     Cluster.get(a).manager().tell(Join.create(first));
     Cluster.get(b).manager().tell(Join.create(first));
-    awaitUp(a, 2);
-    awaitUp(b, 2);
+    ssi.bench.BenchClusters.awaitUp(a, 2, JOIN_TIMEOUT);
+    ssi.bench.BenchClusters.awaitUp(b, 2, JOIN_TIMEOUT);
 
     Mesh.get(b).publish(PROBE_PORT, Ports.get(b).register(Port.<Probe, ProbeReply>builder(
             PROBE_PORT, PortKind.SERIALIZER)
@@ -168,24 +167,6 @@ final class MeshNodes implements AutoCloseable {
           return Behaviors.same();
         })
         .build();
-  }
-
-  private static void awaitUp(ActorSystem<?> system, int n) throws InterruptedException {
-    long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
-    while (true) {
-      int up = 0;
-      for (Member m : Cluster.get(system).state().getMembers()) {
-        up += m.status() == MemberStatus.up() ? 1 : 0;
-      }
-      if (up == n) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the two nodes did not form a cluster within "
-            + JOIN_TIMEOUT.toSeconds() + " s (" + up + " Up)");
-      }
-      Thread.sleep(POLL_MILLIS);
-    }
   }
 
   /** CPUs per node ({@code ssi.cpus}): one mesh link per CPU that sends. */
