@@ -97,6 +97,15 @@ public final class PageCache implements Extension {
 
   /** Reads one page; completes at once on a hit. */
   public CompletionStage<Reply<PageData>> readPage(long obj, long page) {
+    PageData hit;
+    synchronized (core) {
+      // The common hit: readable and idle, so the core would answer at once with this data.
+      hit = core.busy(obj, page) ? null : core.data(obj, page);
+    }
+    if (hit != null) {
+      stats.hits.increment();
+      return CompletableFuture.completedFuture(Reply.ok(hit));
+    }
     return op(obj, page, id -> core.read(id, obj, page));
   }
 
