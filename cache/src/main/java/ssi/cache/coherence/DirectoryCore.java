@@ -110,6 +110,8 @@ public final class DirectoryCore {
   private final boolean mei;
   private final BackingImage image;
   private final Map<Long, PageDir> pages = new TreeMap<>();
+  /** Epoch of a page's new record: above any epoch an earlier incarnation may have issued. */
+  private long epochFloor;
   private final Map<String, InFlight> inFlight = new HashMap<>();
   /** Forwards nodeRemoved re-sent to a live holder: the transport's forwardFailed is moot. */
   private final Set<String> redirected = new TreeSet<>();
@@ -131,7 +133,7 @@ public final class DirectoryCore {
   /** Handles one message to the directory; returns the messages to send. */
   public List<ToNode> handle(ToDirectory msg) {
     List<ToNode> out = new ArrayList<>();
-    PageDir d = pages.computeIfAbsent(msg.page(), p -> new PageDir());
+    PageDir d = pages.computeIfAbsent(msg.page(), p -> fresh());
     if (msg instanceof Read || msg instanceof Write) {
       request(d, msg, out);
     } else if (msg instanceof InvalAck a) {
@@ -483,6 +485,22 @@ public final class DirectoryCore {
     sb.append("I").append(nextInvalId).append("IF").append(new TreeMap<>(inFlight)).append(redirected).append('|');
   }
 
+  private PageDir fresh() {
+    PageDir d = new PageDir();
+    d.epoch = epochFloor;
+    return d;
+  }
+
+  /**
+   * A restarted directory does not know the epochs its predecessor issued for pages nobody
+   * reports any more (their last owner may have died holding a write-back): new records start at
+   * {@code floor}, which the caller picks above anything issued before (e.g. a timestamp-based
+   * incarnation number), so a late write-back of the old era can never match.
+   */
+  public void setEpochFloor(long floor) {
+    this.epochFloor = Math.max(epochFloor, floor);
+  }
+
   // ---- rebuild after a restart ("holder unknown: the backing store asks every node") ----
 
   /**
@@ -491,10 +509,11 @@ public final class DirectoryCore {
    * reported (so the owner's write-backs still match).
    */
   public void restore(long page, String owner, Set<String> sharers, long epoch) {
-    PageDir d = pages.computeIfAbsent(page, p -> new PageDir());
+    PageDir d = pages.computeIfAbsent(page, p -> fresh());
     d.owner = owner;
     d.sharers.clear();
     d.sharers.addAll(sharers);
-    d.epoch = Math.max(d.epoch, epoch);
+    // A page whose owner is gone may have had a later epoch than anyone reports: start above.
+    d.epoch = owner != null ? Math.max(d.epoch, epoch) : Math.max(Math.max(d.epoch, epoch), epochFloor);
   }
 }

@@ -171,6 +171,9 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
     this.core = new DirectoryCore(obj, settings.mei(), image);
     this.host = Cluster.get(ctx.getSystem()).selfMember().address().toString();
     this.dirGen = System.currentTimeMillis() * 1000 + ThreadLocalRandom.current().nextInt(1000);
+    // Epochs of this incarnation start above any an earlier one could have reached (it would
+    // need more than a thousand ownership changes of one page per millisecond of its life).
+    core.setEpochFloor(dirGen);
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
             e -> new MemberRemoved(e.member().address().toString())),

@@ -33,6 +33,7 @@ import static akka.http.javadsl.server.Directives.onSuccess;
 import static akka.http.javadsl.server.Directives.parameterOptional;
 import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.pathPrefix;
+import static akka.http.javadsl.server.Directives.post;
 import static akka.http.javadsl.server.Directives.put;
 import static akka.http.javadsl.server.Directives.withSizeLimit;
 
@@ -40,7 +41,8 @@ import static akka.http.javadsl.server.Directives.withSizeLimit;
  * {@code GET /ssi/objects/{id}/coherence} (the directory's records), {@code GET /ssi/cache}
  * (this node's cache counters) and raw, coherent object access for tools and tests:
  * {@code GET /ssi/objects/{id}/data?offset=N&length=N} and {@code PUT ...?offset=N} (admin
- * token). Bad ids, offsets or lengths and bodies over {@code ssi.http.max-body} get a JSON 4xx
+ * token), and {@code POST /ssi/objects/{id}/fsync} (admin token: this node writes back the
+ * object's M pages and answers after the store committed them). Bad ids, offsets or lengths and bodies over {@code ssi.http.max-body} get a JSON 4xx
  * and change nothing.
  */
 public final class CacheRoutes implements SsiRouteContributor {
@@ -66,6 +68,7 @@ public final class CacheRoutes implements SsiRouteContributor {
           long obj = id;
           return concat(
               path("coherence", () -> get(() -> coherence(system, obj))),
+              path("fsync", () -> post(() -> AdminToken.require(system, () -> fsync(system, obj)))),
               path("data", () -> concat(
                   get(() -> parameterOptional("offset", off -> parameterOptional("length", len ->
                       readData(system, obj, off, len, maxBody)))),
@@ -110,6 +113,13 @@ public final class CacheRoutes implements SsiRouteContributor {
     r.put("busy", p.busy());
     r.put("waiting", p.waiting());
     return r;
+  }
+
+  /** Writes back every M page of the object this node holds; answers after the store committed. */
+  private static Route fsync(ActorSystem<?> system, long obj) {
+    return onSuccess(PageCache.get(system).fsync(obj), r -> r.isOk()
+        ? SsiJson.ok(Map.of("object", obj, "synced", true))
+        : SsiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "fsync failed: " + r.errno()));
   }
 
   private static Route readData(ActorSystem<?> system, long obj, Optional<String> offsetText,
