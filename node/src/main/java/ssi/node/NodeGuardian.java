@@ -28,6 +28,9 @@ final class NodeGuardian {
       // backing-store entities with Cluster Sharding and publishes its mesh port.
       PageStores.get(context.getSystem());
       PageCache.get(context.getSystem());
+      // The files layer's sharded entities: directories and the per-file length keepers.
+      ssi.files.namespace.Directory.init(context.getSystem());
+      ssi.files.api.FileObject.init(context.getSystem());
       context.getLog().debug("node guardian started");
       return Behaviors.empty();
     });

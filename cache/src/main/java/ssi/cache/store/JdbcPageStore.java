@@ -25,6 +25,7 @@ import ssi.actors.lwkt.Reply;
 import ssi.cache.store.internal.ConnectionGate;
 import ssi.cache.store.internal.GroupCommitter;
 import ssi.cache.store.internal.Mutations;
+import ssi.cache.store.internal.NamespaceMutations;
 import ssi.cache.store.internal.Reads;
 import ssi.cache.store.internal.SqlWork;
 import ssi.cache.store.internal.StoreHealth;
@@ -174,6 +175,53 @@ public final class JdbcPageStore implements PageStore {
   @Override
   public CompletionStage<Reply<Void>> flush() {
     return mutate(Mutations.barrier());
+  }
+
+  @Override
+  public CompletionStage<Reply<Long>> nextObjectId() {
+    return read(NamespaceMutations.nextId());
+  }
+
+  @Override
+  public CompletionStage<Reply<DirEntry>> lookupEntry(long dir, long dirGen, String name) {
+    return name == null ? done(Errno.EINVAL) : read(NamespaceMutations.lookup(dir, dirGen, name));
+  }
+
+  @Override
+  public CompletionStage<Reply<List<DirEntry>>> listEntries(long dir, long dirGen) {
+    return read(NamespaceMutations.list(dir, dirGen));
+  }
+
+  @Override
+  public CompletionStage<Reply<List<DirEntry>>> snapshotEntries(List<Long> dirs) {
+    return dirs == null ? done(Errno.EINVAL) : read(NamespaceMutations.snapshot(List.copyOf(dirs)));
+  }
+
+  @Override
+  public CompletionStage<Reply<DirEntry>> createEntry(long dir, long dirGen, String name,
+      ObjectKind kind) {
+    if (name == null || (kind != ObjectKind.FILE && kind != ObjectKind.DIRECTORY)) {
+      return done(Errno.EINVAL);
+    }
+    return mutate(NamespaceMutations.create(dir, dirGen, name, kind, Instant.now()));
+  }
+
+  @Override
+  public CompletionStage<Reply<DirEntry>> removeEntry(long dir, long dirGen, String name,
+      ObjectKind kind) {
+    if (name == null || (kind != ObjectKind.FILE && kind != ObjectKind.DIRECTORY)) {
+      return done(Errno.EINVAL);
+    }
+    return mutate(NamespaceMutations.remove(dir, dirGen, name, kind));
+  }
+
+  @Override
+  public CompletionStage<Reply<DirEntry>> renameEntry(long srcDir, long srcGen, String srcName,
+      long dstDir, long dstGen, String dstName) {
+    if (srcName == null || dstName == null) {
+      return done(Errno.EINVAL);
+    }
+    return mutate(NamespaceMutations.rename(srcDir, srcGen, srcName, dstDir, dstGen, dstName));
   }
 
   @Override

@@ -81,6 +81,61 @@ public interface PageStore extends AutoCloseable {
   /** Completes after every mutation called before it has committed ({@code fsync}). */
   CompletionStage<Reply<Void>> flush();
 
+  // ---- Namespace (files module): directory entries beside the objects they name. ----
+  // Defaults answer EOPNOTSUPP so other implementations need not carry a namespace.
+
+  /** A fresh cluster-unique object id (from a database sequence; never reused). */
+  default CompletionStage<Reply<Long>> nextObjectId() {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
+  /**
+   * The entry {@code name} of directory {@code dir} (generation {@code dirGen}): ENOENT when
+   * there is none, ESTALE when the directory is gone or of another generation, ENOTDIR when the
+   * object is not a directory.
+   */
+  default CompletionStage<Reply<DirEntry>> lookupEntry(long dir, long dirGen, String name) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
+  /** The directory's entries sorted by name, read in one snapshot; errors as lookupEntry. */
+  default CompletionStage<Reply<List<DirEntry>>> listEntries(long dir, long dirGen) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
+  /** The entries of several directories in one snapshot (one statement). */
+  default CompletionStage<Reply<List<DirEntry>>> snapshotEntries(List<Long> dirs) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
+  /**
+   * Creates an object of {@code kind} (FILE or DIRECTORY) with a fresh id and the entry
+   * {@code name} for it, in one transaction; EEXIST when the name is taken.
+   */
+  default CompletionStage<Reply<DirEntry>> createEntry(long dir, long dirGen, String name,
+      ObjectKind kind) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
+  /**
+   * Removes the entry and deletes its object in one transaction. {@code kind} FILE is unlink
+   * (EISDIR for a directory), DIRECTORY is rmdir (ENOTDIR for a file, ENOTEMPTY).
+   */
+  default CompletionStage<Reply<DirEntry>> removeEntry(long dir, long dirGen, String name,
+      ObjectKind kind) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
+  /**
+   * POSIX rename in one transaction (atomic also across directories): replaces a destination of
+   * the same kind (a directory only when empty); ENOENT, ENOTDIR, EISDIR, ENOTEMPTY, EINVAL (a
+   * directory into itself or below), ESTALE for a stale directory. Answers the moved entry.
+   */
+  default CompletionStage<Reply<DirEntry>> renameEntry(long srcDir, long srcGen, String srcName,
+      long dstDir, long dstGen, String dstName) {
+    return java.util.concurrent.CompletableFuture.completedFuture(Reply.error(Errno.EOPNOTSUPP));
+  }
+
   /** Counters since the store was opened. */
   StoreStats stats();
 

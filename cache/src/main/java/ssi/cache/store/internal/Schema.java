@@ -21,7 +21,10 @@ public final class Schema {
   /** The advisory lock key: "SSISTORE" in ASCII. */
   static final long LOCK_KEY = 0x5353_4953_544f_5245L;
 
-  /** Objects (with tombstones that keep the generation of deleted ids) and their pages. */
+  /**
+   * 1: objects (with tombstones that keep the generation of deleted ids) and their pages.
+   * 2: the namespace's directory entries and the object id sequence.
+   */
   private static final List<Migration> MIGRATIONS = List.of(
       new Migration(1, "objects, pages, store properties", List.of(
           """
@@ -45,7 +48,28 @@ public final class Schema {
           CREATE TABLE ssi_store_properties (
             name  text PRIMARY KEY,
             value text NOT NULL
-          )""")));
+          )""")),
+      // The namespace (files module): one row per directory entry, object ids from a sequence
+      // that starts above the ids people and tests pick by hand, and the root directory at the
+      // well-known id 2^32 - 1 (NamespaceMutations.ROOT_ID), so raw object ids picked by hand
+      // (tests, /ssi/objects/{id}/data) never collide with the namespace.
+      new Migration(2, "namespace: directory entries, object id sequence, root directory",
+          List.of(
+          "CREATE SEQUENCE ssi_object_id_seq START WITH 4294967296",
+          """
+          CREATE TABLE ssi_dir_entries (
+            dir_id     bigint NOT NULL,
+            name       text   NOT NULL,
+            child_id   bigint NOT NULL,
+            generation bigint NOT NULL CHECK (generation >= 1),
+            kind       text   NOT NULL,
+            PRIMARY KEY (dir_id, name)
+          )""",
+          "CREATE INDEX ssi_dir_entries_child ON ssi_dir_entries (child_id)",
+          """
+          INSERT INTO ssi_objects (id, generation, length, mtime_us, kind)
+          VALUES (4294967295, 1, 0, (extract(epoch FROM now()) * 1000000)::bigint, 'DIRECTORY')
+          ON CONFLICT (id) DO NOTHING""")));
 
   private record Migration(int version, String description, List<String> statements) {
   }

@@ -1,0 +1,140 @@
+package ssi.files.api;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import ssi.actors.lwkt.Errno;
+import ssi.actors.lwkt.Reply;
+import ssi.cache.pagecache.PageCache;
+import ssi.cache.store.PageStore;
+import ssi.cache.store.PageStores;
+import ssi.files.FilesSettings;
+import ssi.files.handle.FileStat;
+import ssi.files.handle.GlobalFileHandle;
+import ssi.files.namespace.Namespace;
+
+/**
+ * The file API of this node (an Akka extension), usable on any node with any
+ * {@link GlobalFileHandle}. Every stage completes with a {@link Reply}, never exceptionally.
+ *
+ * <p>Reads run here: the length from the page store's object row, the bytes from this node's
+ * coherent {@link PageCache}. Writes, appends and truncates go to the object's {@link FileObject}
+ * entity, which serializes them (appends never overlap). Each page is atomic; a read overlapping
+ * a concurrent multi-page overwrite may see some pages old and some new until range locks
+ * (DESIGN §8) are used here. A handle whose object was deleted, or re-created with a new
+ * generation, gets ESTALE. EINVAL: negative offset or length, more than
+ * {@code ssi.files.max-io-bytes} at once, or offset + length overflowing.
+ *
+ * <pre>{@code
+ * Files files = Files.get(system);
+ * files.append(fh, record).thenAccept(r -> ... r.value() is the offset it landed at ...);
+ * }</pre>
+ */
+public final class Files implements Extension {
+
+  private static final Id ID = new Id();
+
+  private final ActorSystem<?> system;
+  private final FilesSettings settings;
+
+  private Files(ActorSystem<?> system) {
+    this.system = system;
+    this.settings = FilesSettings.from(system.settings().config());
+  }
+
+  /** This node's file API. */
+  public static Files get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  /** Up to {@code len} bytes at {@code off}; fewer at the end of the file, none past it. */
+  public CompletionStage<Reply<byte[]>> read(GlobalFileHandle fh, long off, int len) {
+    if (off < 0 || len < 0 || len > settings.maxIoBytes() || off > Long.MAX_VALUE - len) {
+      return done(Errno.EINVAL);
+    }
+    return stat(fh).thenCompose(s -> {
+      if (!s.isOk()) {
+        return done(s.errno());
+      }
+      if (s.value().kind() == ssi.cache.store.ObjectKind.DIRECTORY) {
+        return done(Errno.EISDIR);
+      }
+      int n = (int) Math.max(0, Math.min(len, s.value().length() - off));
+      return n == 0 ? CompletableFuture.completedFuture(Reply.ok(new byte[0]))
+          : PageCache.get(system).read(fh.objectId(), off, n);
+    });
+  }
+
+  /** Writes {@code bytes} at {@code off}, extending the file if needed; answers the new stat. */
+  public CompletionStage<Reply<FileStat>> write(GlobalFileHandle fh, long off, byte[] bytes) {
+    if (off < 0 || bytes == null || bytes.length > settings.maxIoBytes()
+        || off > Long.MAX_VALUE - bytes.length) {
+      return done(Errno.EINVAL);
+    }
+    return ask(fh, r -> new FileObject.Write(fh.generation(), off, bytes.clone(), r));
+  }
+
+  /** Appends atomically at the end; answers the offset the bytes were written at. */
+  public CompletionStage<Reply<Long>> append(GlobalFileHandle fh, byte[] bytes) {
+    if (bytes == null || bytes.length > settings.maxIoBytes()) {
+      return done(Errno.EINVAL);
+    }
+    return ask(fh, r -> new FileObject.Append(fh.generation(), bytes.clone(), r));
+  }
+
+  /** Sets the length: a shrunk tail is gone, a grown one reads as zeros. */
+  public CompletionStage<Reply<FileStat>> truncate(GlobalFileHandle fh, long len) {
+    if (len < 0) {
+      return done(Errno.EINVAL);
+    }
+    return ask(fh, r -> new FileObject.Truncate(fh.generation(), len, r));
+  }
+
+  /**
+   * Writes back this node's dirty pages of the file and waits for the store's commit. Pages
+   * another node holds dirty are that node's to flush (its own fsync or write-back timer).
+   */
+  public CompletionStage<Reply<Void>> fsync(GlobalFileHandle fh) {
+    return stat(fh).thenCompose(s -> !s.isOk() ? done(s.errno())
+        : PageCache.get(system).fsync(fh.objectId()).thenCompose(r -> !r.isOk()
+            ? done(r.errno())
+            : PageStores.get(system).store().map(PageStore::flush).orElseGet(
+                () -> done(Errno.EIO))));
+  }
+
+  /** Length, mtime, kind and generation; ESTALE when the object is gone. */
+  public CompletionStage<Reply<FileStat>> stat(GlobalFileHandle fh) {
+    return Namespace.get(system).stat(fh);
+  }
+
+  /** Handles hold no per-open state: close only checks the handle (ESTALE when stale). */
+  public CompletionStage<Reply<Void>> close(GlobalFileHandle fh) {
+    return stat(fh).thenApply(s -> s.isOk() ? Reply.ok(null) : Reply.error(s.errno()));
+  }
+
+  private <T> CompletionStage<Reply<T>> ask(GlobalFileHandle fh,
+      akka.japi.function.Function<ActorRef<Reply<T>>, FileObject.Command> message) {
+    return ClusterSharding.get(system)
+        .entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(fh.objectId()))
+        .<Reply<T>>ask(message, settings.askTimeout())
+        .handle((r, e) -> r != null ? r : Reply.<T>error(
+            e instanceof TimeoutException || e.getCause() instanceof TimeoutException
+                ? Errno.ETIMEDOUT : Errno.EIO));
+  }
+
+  private static <T> CompletionStage<Reply<T>> done(Errno e) {
+    return CompletableFuture.completedFuture(Reply.error(e));
+  }
+
+  private static final class Id extends ExtensionId<Files> {
+    @Override
+    public Files createExtension(ActorSystem<?> system) {
+      return new Files(system);
+    }
+  }
+}
