@@ -15,10 +15,12 @@ import java.time.Duration;
  *     the nodes when it starts again)
  * @param requestTimeout a directory request (a miss) fails with ETIMEDOUT after this long
  * @param maxRecordsPerObject the bound on one directory's page records
+ * @param resendAfter a request to a directory unanswered this long is sent again (same
+ *     transaction; the directory drops copies)
  */
 public record CacheSettings(boolean mei, int pageSize, long maxBytes, Duration writeBackInterval,
     boolean writeThrough, Duration passivateAfter, Duration requestTimeout,
-    int maxRecordsPerObject) {
+    int maxRecordsPerObject, Duration resendAfter) {
 
   /** Reads {@code ssi.cache} and {@code ssi.page-size}. */
   public static CacheSettings from(Config config) {
@@ -30,6 +32,7 @@ public record CacheSettings(boolean mei, int pageSize, long maxBytes, Duration w
     return new CacheSettings(protocol.equals("MEI"), config.getInt("ssi.page-size"),
         c.getBytes("max-bytes"), c.getDuration("write-back-interval"),
         c.getBoolean("write-through"), c.getDuration("passivate-after"),
-        c.getDuration("request-timeout"), c.getInt("max-records-per-object"));
+        c.getDuration("request-timeout"), c.getInt("max-records-per-object"),
+        c.getDuration("resend-after"));
   }
 }

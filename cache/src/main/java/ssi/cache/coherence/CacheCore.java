@@ -446,6 +446,22 @@ public final class CacheCore {
         + " serial=" + (l.data == null ? -1 : l.data.serial());
   }
 
+  /**
+   * The requests this node is still waiting for, as they were sent (same transactions), for a
+   * transport that re-sends requests it may have lost; the directory drops copies it has.
+   */
+  public List<CoherenceMsg> pendingRequests() {
+    List<CoherenceMsg> out = new ArrayList<>();
+    lines.forEach((k, l) -> {
+      if (l.pendingTxn >= 0) {
+        long serial = l.data == null ? -1 : l.data.serial();
+        out.add(l.pendingWrite ? new Write(k.obj(), k.page(), node, l.pendingTxn, serial)
+            : new Read(k.obj(), k.page(), node, l.pendingTxn, serial));
+      }
+    });
+    return out;
+  }
+
   // ---- hooks for the transport (rebuild after a directory restart, store failures) ----
 
   /** What this node holds of one page, reported to a rebuilding directory. */

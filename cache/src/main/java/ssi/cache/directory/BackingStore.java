@@ -259,8 +259,9 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
     epochs.forEach((page, epoch) -> core.restore(page, owners.get(page),
         sharers.getOrDefault(page, Set.of()), epoch));
     ready = true;
-    getContext().getLog().debug("directory of object {} rebuilt from {} nodes: {} pages held",
-        obj, r.reports().size(), epochs.size());
+    getContext().getLog().info("directory of object {} (generation {}) rebuilt from {} nodes: "
+        + "{} pages held, {} requests waiting", obj, dirGen, r.reports().size(), epochs.size(),
+        stash.size());
     return stash.unstashAll(this);
   }
 

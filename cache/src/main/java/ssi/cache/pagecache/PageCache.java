@@ -67,6 +67,8 @@ public final class PageCache implements Extension {
   private final Map<String, Msg<Object, Object>> forwards = new HashMap<>();
   private final LinkedHashMap<PageKey, Boolean> resident = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<PageKey, Boolean> dirty = new LinkedHashMap<>();
+  /** When each pending request was last sent: requests to a directory can be lost in transit. */
+  private final Map<String, Long> requestSent = new HashMap<>();
 
   private record PageKey(long obj, long page) {
   }
@@ -84,6 +86,9 @@ public final class PageCache implements Extension {
     mesh.publish(PORT, Ports.get(system).register(port));
     Duration wb = settings.writeBackInterval();
     system.scheduler().scheduleWithFixedDelay(wb, wb, this::writeBackAll, system.executionContext());
+    Duration resend = settings.resendAfter();
+    system.scheduler().scheduleWithFixedDelay(resend, resend, this::resendPending,
+        system.executionContext());
   }
 
   /** This node's page cache, started on first use (the node starts it at boot). */
@@ -221,6 +226,10 @@ public final class PageCache implements Extension {
         step = core.reissue(q.obj());
       }
       Lwkt.replymsg(msg, Reply.<Object>ok(new HolderReport(holdings)));
+      if (!step.send().isEmpty()) {
+        LOG.info("directory of object {} restarted (generation {}): {} request(s) sent again",
+            q.obj(), q.dirGen(), step.send().size());
+      }
       dispatch(step);
     } else if (body instanceof RequestFailed r) {
       CacheCore.Step step;
@@ -268,6 +277,9 @@ public final class PageCache implements Extension {
         long gen;
         synchronized (core) {
           gen = dirGens.getOrDefault(td.obj(), 0L);
+          if (m instanceof CoherenceMsg.Read || m instanceof CoherenceMsg.Write) {
+            requestSent.put(requestKey(td), System.nanoTime());
+          }
         }
         sharding.entityRefFor(BackingStore.ENTITY_TYPE_KEY, Long.toString(td.obj()))
             .tell(new BackingStore.Deliver(gen, td));
@@ -338,6 +350,38 @@ public final class PageCache implements Extension {
       }
     }
     steps.forEach(this::dispatch);
+  }
+
+  /**
+   * Re-sends requests pending for longer than {@code ssi.cache.resend-after}, with the same
+   * transaction (the directory drops a copy it already has): a request routed to a node that has
+   * just died is lost by Cluster Sharding, and nothing else would ever send it again.
+   */
+  private void resendPending() {
+    long now = System.nanoTime();
+    long after = settings.resendAfter().toNanos();
+    List<CoherenceMsg> again = new ArrayList<>();
+    synchronized (core) {
+      java.util.Set<String> live = new java.util.HashSet<>();
+      for (CoherenceMsg m : core.pendingRequests()) {
+        String k = requestKey((CoherenceMsg.ToDirectory) m);
+        live.add(k);
+        Long sent = requestSent.get(k);
+        if (sent == null || now - sent >= after) {
+          again.add(m);
+        }
+      }
+      requestSent.keySet().retainAll(live);
+    }
+    if (!again.isEmpty()) {
+      LOG.debug("re-sending {} request(s) pending for over {}", again.size(), settings.resendAfter());
+      dispatch(new CacheCore.Step(again, List.of()));
+    }
+  }
+
+  private static String requestKey(CoherenceMsg.ToDirectory m) {
+    long txn = m instanceof CoherenceMsg.Read r ? r.txn() : ((CoherenceMsg.Write) m).txn();
+    return m.obj() + "/" + m.page() + "/" + txn;
   }
 
   private void writeBackAll() {
