@@ -4,15 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.actor.Address;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
-import akka.cluster.MemberStatus;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +34,7 @@ import ssi.files.handle.FileStat;
 import ssi.files.handle.GlobalFileHandle;
 import ssi.files.namespace.Directory;
 import ssi.files.namespace.Namespace;
+import ssi.cluster.testing.ClusterTestKits;
 import ssi.testing.LogCapture;
 
 /**
@@ -58,34 +51,10 @@ class FilesClusterTest {
   @BeforeAll
   static void start() throws Exception {
     store = EmbeddedStore.startTemporary();
-    Config config = ConfigFactory.parseString("""
-        akka.actor.provider = cluster
-        akka.actor.serialize-messages = on
-        akka.remote.artery.canonical.hostname = 127.0.0.1
-        akka.remote.artery.canonical.port = 0
-        akka.remote.artery.large-message-destinations = ["/system/ssi-mesh-bulk"]
-        akka.cluster.jmx.multi-mbeans-in-same-jvm = on
-        akka.cluster.downing-provider-class = ""
-        ssi.cpus = 2
-        akka.actor.testkit.typed.system-shutdown-default = 60s
-        akka.cluster.sharding.handoff-timeout = 5s
+    nodes.addAll(ClusterTestKits.start("FilesClusterTest", 2, """
         ssi.store.url = "%s"
-        """.formatted(store.url())).withFallback(ConfigFactory.load());
-    for (int i = 0; i < 2; i++) {
-      nodes.add(ActorTestKit.create("FilesClusterTest", config));
-    }
-    Address first = Cluster.get(nodes.get(0).system()).selfMember().address();
+        """.formatted(store.url())));
     for (ActorTestKit n : nodes) {
-      Cluster.get(n.system()).manager().tell(Join.create(first));
-    }
-    for (ActorTestKit n : nodes) {
-      TestProbe<Object> probe = n.createTestProbe();
-      probe.awaitAssert(WAIT, () -> {
-        long up = StreamSupport.stream(Cluster.get(n.system()).state().getMembers().spliterator(),
-            false).filter(m -> m.status() == MemberStatus.up()).count();
-        assertEquals(2, up);
-        return null;
-      });
       Mesh.get(n.system());
       PageCache.get(n.system());
       Directory.init(n.system());
@@ -95,8 +64,7 @@ class FilesClusterTest {
 
   @AfterAll
   static void stop() throws Exception {
-    nodes.forEach(n -> n.system().terminate());
-    nodes.forEach(ActorTestKit::shutdownTestKit);
+    ClusterTestKits.stop(nodes);
     store.close();
   }
 
