@@ -31,6 +31,8 @@ final class NodeGuardian {
       // The files layer's sharded entities: directories and the per-file length keepers.
       ssi.files.namespace.Directory.init(context.getSystem());
       ssi.files.api.FileObject.init(context.getSystem());
+      // Processes: the node's process table and migration log.
+      ssi.process.core.Processes.get(context.getSystem());
       context.getLog().debug("node guardian started");
       return Behaviors.empty();
     });

@@ -1,7 +1,6 @@
 /**
- * Processes that migrate piece by piece: a resumable program, an address space that is a VM
- * object (so memory follows by demand through coherence), and fd drivers as child actors that
- * move one at a time or stay where their storage is. (Filled in by the process issue; a
- * placeholder in the reactor until then.)
+ * Processes and piecemeal migration (DESIGN §10): programs ({@code program}), fd drivers
+ * ({@code fd}), the process actor and tables ({@code core}), migration events ({@code migration})
+ * and the HTTP routes ({@code http}). Settings: {@link ssi.process.ProcessSettings}.
  */
 package ssi.process;

@@ -96,6 +96,17 @@ public final class Mesh implements Extension {
     return port;
   }
 
+  /**
+   * Publishes {@code port} under {@code name} in place of whatever was there, in one step: a
+   * driver that moved leaves a redirecting stub under its old name, and no message may see the
+   * name unpublished in between.
+   */
+  @SuppressWarnings("unchecked")
+  public <B, R> Port<B, R> replace(String name, Port<B, R> port) {
+    published.put(Objects.requireNonNull(name, "name"), (Port<Object, Object>) (Port<?, ?>) port);
+    return port;
+  }
+
   /** Withdraws a published port; messages for it are answered EBADF from now on. */
   public void unpublish(String name) {
     published.remove(name);

@@ -1,0 +1,808 @@
+package ssi.process.core;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.cluster.ClusterEvent;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import ssi.actors.SsiMessage;
+import ssi.actors.lwkt.Errno;
+import ssi.actors.lwkt.Lwkt;
+import ssi.actors.lwkt.Msg;
+import ssi.actors.lwkt.Reply;
+import ssi.cache.pagecache.PageCache;
+import ssi.cluster.mesh.Mesh;
+import ssi.process.ProcessSettings;
+import ssi.process.fd.DriverState;
+import ssi.process.fd.FdDriver;
+import ssi.process.fd.FdKind;
+import ssi.process.fd.FdOp;
+import ssi.process.fd.FdRef;
+import ssi.process.fd.FdResult;
+import ssi.process.migration.MigrationEvent;
+import ssi.process.migration.MigrationRecord;
+import ssi.process.migration.MigrationResult;
+import ssi.process.migration.Migrations;
+import ssi.process.program.SysResult;
+import ssi.process.program.Syscall;
+
+/**
+ * A process: runs its program one step at a time, executing each step's system call against its
+ * fd drivers (through their ports, by proxy when a driver is on another node), its memory (the
+ * node's coherent page cache) and timers. Between two steps it is at a step boundary, where it
+ * can be killed or migrated.
+ *
+ * <p><b>Migration</b> (DESIGN §10), seen from this actor. On the source: at the next step
+ * boundary the process pauses, sends its {@link ProcessImage} to the target node's
+ * {@link ProcessTable} and waits; when the target has adopted it, this actor becomes the
+ * process's <i>shell</i> on the source — it never runs the program again, writes back the
+ * process's modified pages in the background, keeps the fd drivers that have not moved yet (its
+ * children) and stops when the last one has gone. If the adoption fails and the target is no
+ * longer a member, the process resumes here; while the target is alive the adoption is retried
+ * (the table de-duplicates by migration id), so a process never runs on two nodes. On the target:
+ * the process runs at once; memory follows on demand through coherence; the fd drivers are moved
+ * one at a time ({@link FdDriver}); an operation on an fd that is moving waits in this actor and
+ * is sent to the new driver afterwards. If the source dies before its write-back finished, the
+ * process ends with "memory lost" rather than run on stale memory.
+ */
+public final class Process extends AbstractBehavior<Process.Command> {
+
+  /** What a process takes. */
+  public interface Command extends SsiMessage {
+  }
+
+  /** Migrate to the node at address {@code to}; answered when complete (or refused). */
+  public record Migrate(String to, ActorRef<MigrationResult> replyTo) implements Command {
+  }
+
+  /** Deliver a signal: TERM, INT or KILL end the process. */
+  public record Kill(String signal, ActorRef<Reply<String>> replyTo) implements Command {
+  }
+
+  /** The process as HTTP shows it. */
+  public record GetInfo(ActorRef<ProcessInfo> replyTo) implements Command {
+  }
+
+  /** From the source's shell: the core pause measured there. */
+  public record CoreMoved(String migration, double pauseMs) implements Command {
+  }
+
+  /** From the source's shell: its write-back of this process's pages finished. */
+  public record SourceWrittenBack(String migration, boolean ok) implements Command {
+  }
+
+  private enum Step implements Command { INSTANCE }
+
+  private record SysDone(SysResult result) implements Command {
+  }
+
+  private record FdDone(int fd, Syscall call, Reply<FdResult> reply, long bytes)
+      implements Command {
+  }
+
+  private record Woke(long seq) implements Command {
+  }
+
+  private record Opened(Syscall call, Reply<ssi.files.handle.GlobalFileHandle> reply)
+      implements Command {
+  }
+
+  private record Adoption(ProcessImage image, Reply<ActorRef<Command>> reply) implements Command {
+  }
+
+  private record DriverQuiesced(int fd, DriverState state, Throwable failure)
+      implements Command {
+  }
+
+  private record WriteBackDone(boolean ok) implements Command {
+  }
+
+  private record MemberGone(String address) implements Command {
+  }
+
+  private enum State { RUNNING, MIGRATING, SHELL, EXITED }
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final ProcessSettings settings;
+  private final ActorRef<ProcessTable.Command> table;
+  private final String self;
+  private final long pid;
+  private final String programName;
+  private final List<String> args;
+  private final Map<String, String> env;
+  private final ssi.process.program.Program program;
+  private final List<Long> regions;
+  private final TreeMap<Integer, FdRef> fds = new TreeMap<>();
+  private final long startedAt;
+  private SysResult last;
+  private Syscall redo;
+  private long sleepUntil;
+  private long sleepSeq;
+  private long steps;
+  private int migrations;
+  private State state = State.RUNNING;
+  private boolean busy;
+  private Syscall current;
+  private Integer exitStatus;
+  private String exitReason;
+  private ActorRef<Command> successor;
+
+  // migration, source side
+  private Migrate pendingMigrate;
+  private String pendingSignal;
+  private long pauseStarted;
+  private String migrationId;
+  private ProcessImage outgoing;
+  private String pendingTarget;
+
+  // migration, target side
+  private String source;
+  private boolean sourceWrittenBack = true;
+  private ActorRef<Command> shell;
+  private ActorRef<MigrationResult> migrateReplyTo;
+  private final ArrayDeque<Integer> toMove = new ArrayDeque<>();
+  private int movingFd = -1;
+  private long moveStarted;
+  private Syscall heldForMove;
+  private MigrationRecord record;
+  private boolean coreReported;
+  private final Map<Integer, long[]> remoteTraffic = new HashMap<>();
+
+  private Process(ActorContext<Command> ctx, TimerScheduler<Command> timers,
+      ActorRef<ProcessTable.Command> table, ProcessImage image, List<DriverState> newDrivers,
+      ActorRef<ProcessTable.SpawnReply> ready) {
+    super(ctx);
+    this.ctx = ctx;
+    this.timers = timers;
+    this.settings = ProcessSettings.from(ctx.getSystem().settings().config());
+    this.table = table;
+    this.self = FdDriver.selfNode(ctx.getSystem());
+    this.pid = image.pid();
+    this.programName = image.programName();
+    this.args = image.args();
+    this.env = image.env();
+    this.program = image.program();
+    this.regions = new ArrayList<>(image.regions());
+    this.startedAt = image.startedAtMillis();
+    this.last = image.last();
+    this.redo = image.redo();
+    this.sleepUntil = image.sleepUntil();
+    this.steps = image.steps();
+    this.migrations = image.migrations();
+    image.fds().forEach(f -> fds.put(f.fd(), f));
+    newDrivers.forEach(s -> fds.put(fdOf(s.port()), startDriver(s, fdOf(s.port()))));
+    if (image.migration() != null) {
+      adopted(image);
+    }
+    if (ready != null) { // the drivers' ports are published: a peer may write to them now
+      ready.tell(new ProcessTable.SpawnReply(pid, Errno.OK, null));
+    }
+    ctx.getSelf().tell(Step.INSTANCE);
+  }
+
+  /**
+   * A new process (its drivers built from {@code drivers}; {@code ready} is told once their
+   * ports are published) or an adopted one.
+   */
+  static Behavior<Command> create(ActorRef<ProcessTable.Command> table, ProcessImage image,
+      List<DriverState> drivers, ActorRef<ProcessTable.SpawnReply> ready) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Process(ctx, t, table, image,
+        drivers, ready)));
+  }
+
+  /** The port name of descriptor {@code fd} of process {@code pid}. */
+  static String portName(long pid, int fd) {
+    return "fd:" + pid + ":" + fd;
+  }
+
+  private static int fdOf(String port) {
+    return Integer.parseInt(port.substring(port.lastIndexOf(':') + 1));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Step.class, s -> onStep())
+        .onMessage(SysDone.class, d -> onSysDone(d.result()))
+        .onMessage(FdDone.class, this::onFdDone)
+        .onMessage(Woke.class, this::onWoke)
+        .onMessage(Opened.class, this::onOpened)
+        .onMessage(Migrate.class, this::onMigrate)
+        .onMessage(Adoption.class, this::onAdoption)
+        .onMessage(CoreMoved.class, this::onCoreMoved)
+        .onMessage(SourceWrittenBack.class, this::onSourceWrittenBack)
+        .onMessage(WriteBackDone.class, this::onWriteBackDone)
+        .onMessage(DriverQuiesced.class, this::onDriverQuiesced)
+        .onMessage(MemberGone.class, this::onMemberGone)
+        .onMessage(Kill.class, this::onKill)
+        .onMessage(GetInfo.class, g -> {
+          g.replyTo().tell(info());
+          return this;
+        })
+        .onSignal(Terminated.class, t -> onChildGone())
+        .build();
+  }
+
+  // ---- running ----
+
+  private Behavior<Command> onStep() {
+    if (state != State.RUNNING || busy) {
+      return this;
+    }
+    if (atBoundary()) {
+      return this;
+    }
+    busy = true;
+    Syscall call;
+    if (redo != null) {
+      call = redo;
+      redo = null;
+    } else {
+      try {
+        call = program.step(last);
+      } catch (RuntimeException e) {
+        ctx.getLog().error("process {} ({}) crashed in a step", pid, programName, e);
+        return exit(139, "crashed: " + e);
+      }
+      steps++;
+    }
+    current = call;
+    return execute(call);
+  }
+
+  /** Handles a pending kill or migration at a step boundary; true when the process stopped. */
+  private boolean atBoundary() {
+    if (pendingSignal != null) {
+      String sig = pendingSignal;
+      pendingSignal = null;
+      exit(128 + signalNumber(sig), "killed by " + sig);
+      return true;
+    }
+    if (pendingMigrate != null) {
+      startMigration();
+      return true;
+    }
+    return false;
+  }
+
+  private Behavior<Command> execute(Syscall call) {
+    if (call instanceof Syscall.Read r) {
+      return fdOp(r.fd(), new FdOp.Read(Math.max(1, r.max())), call);
+    } else if (call instanceof Syscall.Write w) {
+      return fdOp(w.fd(), new FdOp.Write(w.data()), call);
+    } else if (call instanceof Syscall.Close c) {
+      FdRef ref = fds.remove(c.fd());
+      if (ref != null) {
+        ref.driver().tell(new FdDriver.Release());
+      }
+      return done(ref != null ? SysResult.ok(0) : SysResult.error(Errno.EBADF));
+    } else if (call instanceof Syscall.Open o) {
+      ctx.pipeToSelf(OpenFile.open(ctx.getSystem(), o.path()), (r, e) -> new Opened(call,
+          r != null ? r : Reply.error(Errno.EIO)));
+      return this;
+    } else if (call instanceof Syscall.Mmap m) {
+      ctx.pipeToSelf(OpenFile.open(ctx.getSystem(), m.path()), (r, e) -> new Opened(call,
+          r != null ? r : Reply.error(Errno.EIO)));
+      return this;
+    } else if (call instanceof Syscall.MemRead m) {
+      if (m.region() < 0 || m.region() >= regions.size() || m.offset() < 0 || m.len() < 0) {
+        return done(SysResult.error(Errno.EINVAL));
+      }
+      pipeMemory(PageCache.get(ctx.getSystem()).read(regions.get(m.region()), m.offset(),
+          m.len()), r -> r.isOk() ? SysResult.data(r.value()) : SysResult.error(r.errno()));
+      return this;
+    } else if (call instanceof Syscall.MemWrite m) {
+      if (m.region() < 0 || m.region() >= regions.size() || m.offset() < 0) {
+        return done(SysResult.error(Errno.EINVAL));
+      }
+      pipeMemory(PageCache.get(ctx.getSystem()).write(regions.get(m.region()), m.offset(),
+          m.data()), r -> r.isOk() ? SysResult.ok(m.data().length) : SysResult.error(r.errno()));
+      return this;
+    } else if (call instanceof Syscall.Sleep s) {
+      if (sleepUntil == 0) {
+        sleepUntil = System.currentTimeMillis() + Math.max(0, s.millis());
+      }
+      long left = Math.max(0, sleepUntil - System.currentTimeMillis());
+      timers.startSingleTimer("sleep", new Woke(++sleepSeq), Duration.ofMillis(left));
+      return this;
+    } else if (call instanceof Syscall.Exit x) {
+      return exit(x.status(), "exited");
+    }
+    return done(SysResult.error(Errno.EINVAL));
+  }
+
+  private <T> void pipeMemory(CompletionStage<Reply<T>> op,
+      java.util.function.Function<Reply<T>, SysResult> map) {
+    ctx.pipeToSelf(op, (r, e) -> new SysDone(r != null ? map.apply(r) : SysResult.error(Errno.EIO)));
+  }
+
+  private Behavior<Command> fdOp(int fd, FdOp op, Syscall call) {
+    FdRef ref = fds.get(fd);
+    if (ref == null) {
+      return done(SysResult.error(Errno.EBADF));
+    }
+    if (fd == movingFd) {
+      heldForMove = call; // sent to the driver once it has moved
+      return this;
+    }
+    long bytes = op instanceof FdOp.Write w ? w.data().length : 0;
+    var port = Mesh.get(ctx.getSystem()).<FdOp, FdResult>proxy(Nodes.address(ref.node()),
+        ref.port());
+    ctx.pipeToSelf(Lwkt.domsg(port, Msg.of(op)), (r, e) -> new FdDone(fd, call,
+        r != null ? r : Reply.error(Errno.EIO), bytes));
+    return this;
+  }
+
+  private Behavior<Command> onFdDone(FdDone d) {
+    if (state == State.EXITED || !busy || current != d.call()) {
+      return this;
+    }
+    FdRef ref = fds.get(d.fd());
+    if (ref != null && !ref.node().equals(self)) {
+      long[] t = remoteTraffic.computeIfAbsent(d.fd(), k -> new long[2]);
+      t[0]++;
+      t[1] += d.bytes() + (d.reply().isOk() ? d.reply().value().data().length : 0);
+    }
+    Reply<FdResult> r = d.reply();
+    if (r.isOk() && r.value().movedTo() != null && ref != null) {
+      fds.put(d.fd(), ref.at(r.value().movedTo(), ref.driver()));
+      return execute(d.call());
+    }
+    if (r.errno() == Errno.EAGAIN) {
+      // Nothing happened; ask again — after a kill or a migration if one is waiting.
+      busy = false;
+      redo = d.call();
+      ctx.getSelf().tell(Step.INSTANCE);
+      return this;
+    }
+    if (r.errno() == Errno.EINTR && ref != null && ref.kind() == FdKind.TTY) {
+      return exit(128 + 2, "killed by INT");
+    }
+    if (!r.isOk()) {
+      return done(SysResult.error(r.errno() == Errno.EHOSTDOWN ? Errno.EIO : r.errno()));
+    }
+    FdResult v = r.value();
+    return done(v.eof() ? SysResult.endOfFile()
+        : d.call() instanceof Syscall.Read ? SysResult.data(v.data()) : SysResult.ok(v.value()));
+  }
+
+  private Behavior<Command> onWoke(Woke w) {
+    if (w.seq() != sleepSeq || state != State.RUNNING) {
+      return this;
+    }
+    sleepUntil = 0;
+    return done(SysResult.ok(0));
+  }
+
+  private Behavior<Command> onOpened(Opened o) {
+    if (state == State.EXITED) {
+      return this;
+    }
+    if (!o.reply().isOk()) {
+      return done(SysResult.error(o.reply().errno()));
+    }
+    if (o.call() instanceof Syscall.Mmap) {
+      regions.add(o.reply().value().objectId());
+      return done(SysResult.ok(regions.size() - 1));
+    }
+    Syscall.Open open = (Syscall.Open) o.call();
+    int fd = 0;
+    while (fds.containsKey(fd)) {
+      fd++;
+    }
+    DriverState.File st = new DriverState.File(portName(pid, fd), o.reply().value(), open.path(),
+        0, open.append());
+    fds.put(fd, startDriver(st, fd));
+    return done(SysResult.ok(fd));
+  }
+
+  private Behavior<Command> onSysDone(SysResult result) {
+    if (state == State.EXITED || !busy) {
+      return this;
+    }
+    if (!sourceWrittenBack && source != null && !Nodes.alive(ctx.getSystem(), source)
+        && (current instanceof Syscall.MemRead || current instanceof Syscall.MemWrite)) {
+      return memoryLost();
+    }
+    return done(result);
+  }
+
+  private Behavior<Command> done(SysResult result) {
+    busy = false;
+    current = null;
+    last = result;
+    ctx.getSelf().tell(Step.INSTANCE);
+    return this;
+  }
+
+  private FdRef startDriver(DriverState st, int fd) {
+    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings);
+    ctx.watch(ref);
+    String detail = st instanceof DriverState.File f ? f.path()
+        : st instanceof DriverState.PipeRead p ? "pipe " + p.pipe()
+        : st instanceof DriverState.PipeWrite w ? "pipe " + w.pipe() : "tty";
+    long object = st instanceof DriverState.File f ? f.handle().objectId() : -1;
+    return new FdRef(fd, st.kind(), self, st.port(), ref, detail, object);
+  }
+
+  // ---- signals and exit ----
+
+  private Behavior<Command> onKill(Kill k) {
+    if (state == State.SHELL && successor != null) {
+      successor.tell(k);
+      return this;
+    }
+    if (state == State.EXITED) {
+      k.replyTo().tell(Reply.error(Errno.EINVAL)); // already exited
+      return this;
+    }
+    String sig = k.signal() == null ? "TERM" : k.signal();
+    k.replyTo().tell(Reply.ok(sig));
+    if ("KILL".equals(sig) || !busy || current instanceof Syscall.Sleep
+        || current instanceof Syscall.Read) {
+      return exit(128 + signalNumber(sig), "killed by " + sig);
+    }
+    pendingSignal = sig;
+    return this;
+  }
+
+  private static int signalNumber(String sig) {
+    return switch (sig) {
+      case "INT" -> 2;
+      case "KILL" -> 9;
+      default -> 15;
+    };
+  }
+
+  private Behavior<Command> memoryLost() {
+    String why = "memory lost: node " + Nodes.name(ctx.getSystem(), source)
+        + " died before writing back this process's pages";
+    publish("memory lost", 0, "memory-lost");
+    replyMigration(MigrationResult.failed(503, why));
+    return exit(137, why);
+  }
+
+  private Behavior<Command> exit(int status, String reason) {
+    if (state == State.EXITED) {
+      return this;
+    }
+    if (pendingMigrate != null) {
+      pendingMigrate.replyTo().tell(MigrationResult.failed(409, "process " + pid + " exited"));
+      pendingMigrate = null;
+    }
+    replyMigration(MigrationResult.failed(409, "process " + pid + " exited during migration"));
+    state = State.EXITED;
+    exitStatus = status;
+    exitReason = reason;
+    busy = false;
+    timers.cancelAll();
+    fds.values().forEach(f -> f.driver().tell(new FdDriver.Release()));
+    ctx.getLog().info("process {} ({}) {} with status {}", pid, programName, reason, status);
+    table.tell(new ProcessTable.Exited(pid, info()));
+    return stopWhenChildless();
+  }
+
+  private Behavior<Command> onChildGone() {
+    return state == State.EXITED || state == State.SHELL ? stopWhenChildless() : this;
+  }
+
+  private Behavior<Command> stopWhenChildless() {
+    if (ctx.getChildren().iterator().hasNext()) {
+      return this;
+    }
+    if (state == State.SHELL && outgoing != null) {
+      return this; // the write-back is still running
+    }
+    return Behaviors.stopped();
+  }
+
+  // ---- migration, source side ----
+
+  private Behavior<Command> onMigrate(Migrate m) {
+    if (state == State.SHELL && successor != null) {
+      successor.tell(m);
+      return this;
+    }
+    if (state == State.EXITED) {
+      m.replyTo().tell(MigrationResult.failed(409, "process " + pid + " has exited"));
+    } else if (m.to().equals(self)) {
+      m.replyTo().tell(MigrationResult.failed(409, "process " + pid + " already runs on "
+          + Nodes.name(ctx.getSystem(), self)));
+    } else if (state == State.MIGRATING || pendingMigrate != null || migrateReplyTo != null) {
+      m.replyTo().tell(MigrationResult.failed(409, "process " + pid + " is already migrating"));
+    } else if (!Nodes.alive(ctx.getSystem(), m.to())) {
+      m.replyTo().tell(MigrationResult.failed(404, "no such node: " + m.to()));
+    } else {
+      pendingMigrate = m;
+      if (!busy) {
+        atBoundary();
+      } else if (current instanceof Syscall.Sleep) {
+        busy = false; // the sleep goes on on the target, until the same deadline
+        redo = current;
+        current = null;
+        timers.cancel("sleep");
+        atBoundary();
+      }
+    }
+    return this;
+  }
+
+  private void startMigration() {
+    Migrate m = pendingMigrate;
+    pendingMigrate = null;
+    pendingTarget = m.to();
+    state = State.MIGRATING;
+    pauseStarted = System.nanoTime();
+    migrationId = "m-" + pid + "-" + (migrations + 1) + "-" + Long.toHexString(System.nanoTime());
+    outgoing = new ProcessImage(pid, programName, args, env, program, last, redo, sleepUntil,
+        regions, List.copyOf(fds.values()), steps, migrations + 1, startedAt, migrationId, self,
+        ctx.getSelf(), m.replyTo());
+    publishFor(outgoing, m.to(), null, 0, "in-progress");
+    askAdopt();
+  }
+
+  private void askAdopt() {
+    ProcessImage image = outgoing;
+    ctx.pipeToSelf(ProcessTable.adopt(ctx.getSystem(), pendingTarget, image,
+            settings.askTimeout()),
+        (r, e) -> new Adoption(image, r != null ? r : Reply.error(Errno.ETIMEDOUT)));
+  }
+
+  private Behavior<Command> onAdoption(Adoption a) {
+    if (state != State.MIGRATING || a.image() != outgoing) {
+      return this;
+    }
+    String to = pendingTarget;
+    if (a.reply().isOk()) {
+      double pauseMs = (System.nanoTime() - pauseStarted) / 1e6;
+      successor = a.reply().value();
+      state = State.SHELL;
+      successor.tell(new CoreMoved(migrationId, pauseMs));
+      table.tell(new ProcessTable.MovedAway(pid));
+      ctx.getLog().info("process {} moved to {} (core pause {} ms)", pid, to, pauseMs);
+      // DESIGN §10 step 4: write back what this node holds modified, so memory no longer
+      // depends on this node.
+      List<CompletionStage<Reply<Void>>> syncs = new ArrayList<>();
+      regions.forEach(obj -> syncs.add(PageCache.get(ctx.getSystem()).fsync(obj)));
+      CompletionStage<Boolean> all = java.util.concurrent.CompletableFuture.completedFuture(true);
+      for (CompletionStage<Reply<Void>> s : syncs) {
+        all = all.thenCombine(s, (ok, r) -> ok && r.isOk());
+      }
+      ctx.pipeToSelf(all, (ok, e) -> new WriteBackDone(ok != null && ok));
+      return this;
+    }
+    if (Nodes.alive(ctx.getSystem(), to) && a.reply().errno() == Errno.ETIMEDOUT) {
+      askAdopt(); // the target may have adopted it: ask again (de-duplicated), never run twice
+      return this;
+    }
+    // The target refused or is gone before the hand-off: the process resumes here.
+    String why = "migration to " + Nodes.name(ctx.getSystem(), to) + " failed ("
+        + a.reply().errno() + "): process " + pid + " resumed on "
+        + Nodes.selfName(ctx.getSystem());
+    publishFor(outgoing, to, "resumed on source", (System.nanoTime() - pauseStarted) / 1e6,
+        "resumed-on-source");
+    outgoing.replyTo().tell(MigrationResult.failed(503, why));
+    outgoing = null;
+    state = State.RUNNING;
+    ctx.getSelf().tell(Step.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onWriteBackDone(WriteBackDone w) {
+    if (successor != null) {
+      successor.tell(new SourceWrittenBack(migrationId, w.ok()));
+    }
+    outgoing = null;
+    return stopWhenChildless();
+  }
+
+  // ---- migration, target side ----
+
+  private void adopted(ProcessImage image) {
+    source = image.source();
+    shell = image.shell();
+    migrateReplyTo = image.replyTo();
+    migrationId = image.migration();
+    sourceWrittenBack = false;
+    record = new MigrationRecord(migrationId, pid, programName,
+        Nodes.name(ctx.getSystem(), source), Nodes.selfName(ctx.getSystem()), "in-progress",
+        System.currentTimeMillis(), 0, List.of());
+    Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
+            e -> new MemberGone(e.member().address().toString())),
+        ClusterEvent.MemberRemoved.class));
+    for (FdRef f : fds.values()) {
+      boolean stays = f.kind() == FdKind.FILE && settings.fileDriverStays();
+      if (!f.node().equals(self) && !stays) {
+        toMove.add(f.fd());
+      }
+    }
+    moveNext();
+  }
+
+  private void moveNext() {
+    if (movingFd >= 0) {
+      return;
+    }
+    while (!toMove.isEmpty()) {
+      int fd = toMove.poll();
+      FdRef ref = fds.get(fd);
+      if (ref == null || ref.node().equals(self)) {
+        continue;
+      }
+      movingFd = fd;
+      moveStarted = System.nanoTime();
+      ctx.ask(FdDriver.Quiesced.class, ref.driver(), settings.askTimeout(),
+          FdDriver.Quiesce::new,
+          (q, e) -> new DriverQuiesced(fd, q != null ? q.state() : null, e));
+      return;
+    }
+    maybeComplete();
+  }
+
+  private Behavior<Command> onDriverQuiesced(DriverQuiesced q) {
+    int fd = q.fd();
+    FdRef old = fds.get(fd);
+    movingFd = -1;
+    if (state == State.EXITED || old == null) {
+      return this;
+    }
+    double pause = (System.nanoTime() - moveStarted) / 1e6;
+    String piece = "fd " + fd + " (" + old.kind().label() + ")";
+    if (q.state() == null) {
+      publish(piece + " could not move: " + q.failure(), pause, "in-progress");
+      addPiece(piece + " failed", pause);
+    } else {
+      FdRef moved = startDriver(q.state(), fd);
+      old.driver().tell(new FdDriver.MovedTo(self));
+      fds.put(fd, moved);
+      remoteTraffic.remove(fd);
+      publish(piece, pause, "in-progress");
+      addPiece(piece, pause);
+    }
+    if (heldForMove != null) {
+      Syscall held = heldForMove;
+      heldForMove = null;
+      execute(held);
+    }
+    moveNext();
+    return this;
+  }
+
+  private Behavior<Command> onCoreMoved(CoreMoved c) {
+    if (!c.migration().equals(migrationId)) {
+      return this;
+    }
+    coreReported = true;
+    publishPiece("core", c.pauseMs());
+    MigrationRecord r = record;
+    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), r.state(),
+        r.startedAtMillis(), r.totalMs(), prepend(new MigrationRecord.Piece("core", c.pauseMs(),
+        System.currentTimeMillis()), r.pieces()));
+    maybeComplete();
+    return this;
+  }
+
+  private static List<MigrationRecord.Piece> prepend(MigrationRecord.Piece p,
+      List<MigrationRecord.Piece> rest) {
+    List<MigrationRecord.Piece> l = new ArrayList<>();
+    l.add(p);
+    l.addAll(rest);
+    return l;
+  }
+
+  private void publishPiece(String piece, double pauseMs) {
+    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(migrationId, pid, programName,
+        record.from(), record.to(), piece, pauseMs, System.currentTimeMillis(), "in-progress"));
+  }
+
+  private void addPiece(String piece, double pauseMs) {
+    MigrationRecord r = record;
+    if (r == null) {
+      return;
+    }
+    List<MigrationRecord.Piece> p = new ArrayList<>(r.pieces());
+    p.add(new MigrationRecord.Piece(piece, pauseMs, System.currentTimeMillis()));
+    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), r.state(),
+        r.startedAtMillis(), r.totalMs(), p);
+  }
+
+  private void maybeComplete() {
+    if (migrateReplyTo == null || movingFd >= 0 || !toMove.isEmpty() || !coreReported) {
+      return;
+    }
+    MigrationRecord r = record;
+    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), "complete",
+        r.startedAtMillis(), System.currentTimeMillis() - r.startedAtMillis(), r.pieces());
+    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(migrationId, pid, programName,
+        r.from(), r.to(), null, 0, System.currentTimeMillis(), "complete"));
+    replyMigration(MigrationResult.done(record));
+  }
+
+  private void replyMigration(MigrationResult result) {
+    if (migrateReplyTo != null) {
+      migrateReplyTo.tell(result);
+      migrateReplyTo = null;
+    }
+  }
+
+  private Behavior<Command> onSourceWrittenBack(SourceWrittenBack w) {
+    if (w.migration().equals(migrationId)) {
+      sourceWrittenBack = true;
+      if (record != null) {
+        publishPiece(w.ok() ? "source pages written back" : "source write-back failed", 0);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onMemberGone(MemberGone g) {
+    if (g.address().equals(source) && !sourceWrittenBack && state == State.RUNNING) {
+      return memoryLost();
+    }
+    return this;
+  }
+
+  // ---- events and info ----
+
+  private void publish(String piece, double pauseMs, String st) {
+    if (record == null) {
+      return;
+    }
+    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(migrationId, pid, programName,
+        record.from(), record.to(), piece, pauseMs, System.currentTimeMillis(), st));
+  }
+
+  private void publishFor(ProcessImage image, String to, String piece, double pauseMs,
+      String st) {
+    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(image.migration(), pid,
+        programName, Nodes.selfName(ctx.getSystem()), Nodes.name(ctx.getSystem(), to), piece,
+        pauseMs, System.currentTimeMillis(), st));
+  }
+
+  private ProcessInfo info() {
+    List<ProcessInfo.Fd> fdList = new ArrayList<>();
+    List<ProcessInfo.Residual> residual = new ArrayList<>();
+    for (FdRef f : fds.values()) {
+      String node = Nodes.name(ctx.getSystem(), f.node());
+      boolean local = f.node().equals(self);
+      fdList.add(new ProcessInfo.Fd(f.fd(), f.kind().label(), node, local, f.detail(),
+          f.object(), f.driver()));
+      if (!local) {
+        long[] t = remoteTraffic.getOrDefault(f.fd(), new long[2]);
+        residual.add(new ProcessInfo.Residual("fd", "fd " + f.fd() + " (" + f.kind().label()
+            + ") on " + node, node, t[0], t[1]));
+      }
+    }
+    if (!sourceWrittenBack && source != null) {
+      String node = Nodes.name(ctx.getSystem(), source);
+      residual.add(new ProcessInfo.Residual("pages", "modified pages not yet written back by "
+          + node, node, 0, 0));
+    }
+    String st = switch (state) {
+      case EXITED -> "exited";
+      case MIGRATING -> "migrating";
+      case SHELL -> "moved";
+      default -> current instanceof Syscall.Sleep ? "sleeping"
+          : current instanceof Syscall.Read || current instanceof Syscall.Write ? "waiting"
+          : "running";
+    };
+    return new ProcessInfo(pid, programName, args, Nodes.selfName(ctx.getSystem()), st,
+        exitStatus, exitReason, steps, migrations, startedAt, fdList, residual);
+  }
+}

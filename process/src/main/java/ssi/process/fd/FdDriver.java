@@ -1,0 +1,125 @@
+package ssi.process.fd;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import ssi.actors.SsiMessage;
+import ssi.actors.lwkt.Lwkt;
+import ssi.actors.lwkt.Msg;
+import ssi.actors.lwkt.Port;
+import ssi.actors.lwkt.PortKind;
+import ssi.actors.lwkt.Ports;
+import ssi.actors.lwkt.Reply;
+import ssi.cluster.mesh.Mesh;
+import ssi.process.ProcessSettings;
+
+/**
+ * The protocol every fd driver speaks, and where drivers are made. A driver is a child actor of
+ * its process; the process sends it {@link FdOp}s through the driver's port (published on the
+ * mesh, so the process reaches it by proxy port from another node) and moves it with
+ * {@link Quiesce} and {@link MovedTo}:
+ * <ol>
+ *   <li>{@code Quiesce}: the driver finishes the operation in hand, holds new ones, and answers
+ *       its whole state ({@link Quiesced});</li>
+ *   <li>the process builds the driver again from that state on its new node
+ *       ({@link #create}), which publishes the same port name there;</li>
+ *   <li>{@code MovedTo}: the old driver answers every held operation "moved to" (nothing done,
+ *       the sender re-sends to the new node), leaves a redirecting stub under its port name and
+ *       stops.</li>
+ * </ol>
+ * So no operation is lost (held ones are re-sent), none is applied twice (a held one was not
+ * applied), and per-fd order is kept (a process has one operation in flight at a time).
+ */
+public final class FdDriver {
+
+  private FdDriver() {
+  }
+
+  /** What a driver actor takes. */
+  public interface Command extends SsiMessage {
+  }
+
+  /** An operation queued to the driver's port (local: the mesh delivers it on this node). */
+  public record Op(Msg<FdOp, FdResult> msg) implements Command {
+  }
+
+  /** Stop taking operations and hand over the state. */
+  public record Quiesce(ActorRef<Quiesced> replyTo) implements Command {
+  }
+
+  /** A quiesced driver's state. */
+  public record Quiesced(DriverState state) implements SsiMessage {
+  }
+
+  /** The driver now runs on {@code node}: redirect and stop. */
+  public record MovedTo(String node) implements Command {
+  }
+
+  /** The descriptor was closed (or its process ended): withdraw the port and stop. */
+  public record Release() implements Command {
+  }
+
+  /** Terminal side of a tty: bytes typed by the user (answers how many were taken). */
+  public record TtyInput(byte[] bytes, ActorRef<Reply<Integer>> replyTo) implements Command {
+  }
+
+  /** Terminal side of a tty: output from byte {@code from} on. */
+  public record TtyOutput(long from, ActorRef<TtyView> replyTo) implements Command {
+  }
+
+  /** What a terminal shows from an offset: the text, the offset after it, whether it closed. */
+  public record TtyView(String output, long next, boolean closed) implements SsiMessage {
+  }
+
+  /**
+   * Starts the driver for {@code state} as a child of {@code parent} and publishes its port at
+   * once, so an operation sent right after cannot find the name missing.
+   */
+  public static ActorRef<Command> spawn(ActorContext<?> parent, DriverState state,
+      ProcessSettings settings) {
+    ActorRef<Command> ref = parent.spawnAnonymous(create(state, settings));
+    publish(parent.getSystem(), state.port(), ref);
+    return ref;
+  }
+
+  /** A driver for {@code state}, on this node (its port is published by {@link #spawn}). */
+  static Behavior<Command> create(DriverState state, ProcessSettings settings) {
+    if (state instanceof DriverState.File f) {
+      return FileDriver.create(f);
+    } else if (state instanceof DriverState.PipeRead p) {
+      return PipeReader.create(p, settings);
+    } else if (state instanceof DriverState.PipeWrite w) {
+      return PipeWriter.create(w);
+    }
+    return TtyDriver.create((DriverState.Tty) state, settings);
+  }
+
+  /** Publishes the driver's port under {@code name} (replacing a stub a move left there). */
+  static Port<FdOp, FdResult> publish(ActorSystem<?> system, String name,
+      ActorRef<Command> self) {
+    Port<FdOp, FdResult> port = Port.<FdOp, FdResult>builder(name, PortKind.SERIALIZER)
+        .actor(self, Op::new).build();
+    return Mesh.get(system).replace(name, Ports.get(system).register(port));
+  }
+
+  /** Leaves a stub under {@code name} that answers every operation "moved to {@code node}". */
+  static void redirect(ActorSystem<?> system, String name, String node) {
+    FdResult moved = FdResult.moved(node);
+    Mesh.get(system).replace(name, Port.<FdOp, FdResult>builder(name + " (moved)",
+            PortKind.SERIALIZER)
+        .agent(m -> Reply.ok(moved))
+        .sink(m -> Lwkt.replymsg(m, Reply.ok(moved)))
+        .build());
+  }
+
+  /** Withdraws {@code name}: operations for it are answered EBADF from now on. */
+  static void withdraw(ActorSystem<?> system, String name) {
+    Mesh.get(system).unpublish(name);
+  }
+
+  /** This node's address as the fd table records it. */
+  public static String selfNode(ActorSystem<?> system) {
+    return akka.cluster.typed.Cluster.get(system).selfMember().address().toString();
+  }
+}

@@ -1,0 +1,129 @@
+package ssi.process.fd;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletionStage;
+import ssi.actors.lwkt.Errno;
+import ssi.actors.lwkt.Lwkt;
+import ssi.actors.lwkt.Msg;
+import ssi.actors.lwkt.Reply;
+import ssi.files.api.Files;
+
+/**
+ * The {@code file} driver: a cluster file, an offset and the append flag. Reads and writes go
+ * through this node's file API (coherent on every node), one at a time; a read at the end of the
+ * file answers end of file. Moving it moves only the offset: the data is coherent wherever the
+ * driver runs.
+ */
+final class FileDriver extends AbstractBehavior<FdDriver.Command> {
+
+  private record Done(Msg<FdOp, FdResult> msg, Reply<FdResult> reply, long newOffset)
+      implements FdDriver.Command {
+  }
+
+  private DriverState.File state;
+  private final ArrayDeque<Msg<FdOp, FdResult>> held = new ArrayDeque<>();
+  private boolean busy;
+  private ActorRef<FdDriver.Quiesced> quiescer;
+  private boolean quiesced;
+
+  static Behavior<FdDriver.Command> create(DriverState.File state) {
+    return Behaviors.setup(ctx -> new FileDriver(ctx, state));
+  }
+
+  private FileDriver(ActorContext<FdDriver.Command> ctx, DriverState.File state) {
+    super(ctx);
+    this.state = state;
+  }
+
+  @Override
+  public Receive<FdDriver.Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(FdDriver.Op.class, this::onOp)
+        .onMessage(Done.class, this::onDone)
+        .onMessage(FdDriver.Quiesce.class, this::onQuiesce)
+        .onMessage(FdDriver.MovedTo.class, this::onMovedTo)
+        .onMessage(FdDriver.Release.class, r -> release())
+        .build();
+  }
+
+  private Behavior<FdDriver.Command> onOp(FdDriver.Op op) {
+    if (busy || quiescer != null || quiesced) {
+      held.add(op.msg());
+    } else {
+      start(op.msg());
+    }
+    return this;
+  }
+
+  private void start(Msg<FdOp, FdResult> msg) {
+    busy = true;
+    Files files = Files.get(getContext().getSystem());
+    long off = state.offset();
+    CompletionStage<Done> done;
+    if (msg.body() instanceof FdOp.Read r) {
+      done = files.read(state.handle(), off, r.max()).thenApply(rep -> !rep.isOk()
+          ? new Done(msg, Reply.error(rep.errno()), off)
+          : rep.value().length == 0 ? new Done(msg, Reply.ok(FdResult.endOfFile()), off)
+          : new Done(msg, Reply.ok(FdResult.data(rep.value())), off + rep.value().length));
+    } else if (msg.body() instanceof FdOp.Write w && state.append()) {
+      done = files.append(state.handle(), w.data()).thenApply(rep -> rep.isOk()
+          ? new Done(msg, Reply.ok(FdResult.count(w.data().length)), rep.value() + w.data().length)
+          : new Done(msg, Reply.error(rep.errno()), off));
+    } else if (msg.body() instanceof FdOp.Write w) {
+      done = files.write(state.handle(), off, w.data()).thenApply(rep -> rep.isOk()
+          ? new Done(msg, Reply.ok(FdResult.count(w.data().length)), off + w.data().length)
+          : new Done(msg, Reply.error(rep.errno()), off));
+    } else {
+      done = java.util.concurrent.CompletableFuture.completedFuture(
+          new Done(msg, Reply.error(Errno.EINVAL), off));
+    }
+    getContext().pipeToSelf(done, (d, e) -> d != null ? d : new Done(msg, Reply.error(Errno.EIO),
+        off));
+  }
+
+  private Behavior<FdDriver.Command> onDone(Done d) {
+    busy = false;
+    state = new DriverState.File(state.port(), state.handle(), state.path(), d.newOffset(),
+        state.append());
+    Lwkt.replymsg(d.msg(), d.reply());
+    if (quiescer != null) {
+      answerQuiesce();
+    } else if (!held.isEmpty()) {
+      start(held.poll());
+    }
+    return this;
+  }
+
+  private Behavior<FdDriver.Command> onQuiesce(FdDriver.Quiesce q) {
+    quiescer = q.replyTo();
+    if (!busy) {
+      answerQuiesce();
+    }
+    return this;
+  }
+
+  private void answerQuiesce() {
+    quiescer.tell(new FdDriver.Quiesced(state));
+    quiescer = null;
+    quiesced = true;
+  }
+
+  private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
+    FdDriver.redirect(getContext().getSystem(), state.port(), m.node());
+    FdResult moved = FdResult.moved(m.node());
+    held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
+    return Behaviors.stopped();
+  }
+
+  private Behavior<FdDriver.Command> release() {
+    FdDriver.withdraw(getContext().getSystem(), state.port());
+    held.forEach(msg -> Lwkt.replymsg(msg, Errno.EBADF));
+    return Behaviors.stopped();
+  }
+}

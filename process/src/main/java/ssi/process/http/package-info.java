@@ -1,0 +1,2 @@
+/** The process, migration and drain HTTP routes (DESIGN §11). */
+package ssi.process.http;

@@ -1,0 +1,49 @@
+package ssi.process.program;
+
+/**
+ * The one system call a {@link Program} step asks for. The process executes it (on whatever node
+ * it runs now) and resumes the program with a {@link SysResult}. Regions of memory: 0 is the
+ * process's own anonymous address space; {@link Mmap} adds a file as region 1, 2, ...
+ */
+public sealed interface Syscall {
+
+  /** Up to {@code max} bytes from descriptor {@code fd}; blocks until some arrive or EOF. */
+  record Read(int fd, int max) implements Syscall {
+  }
+
+  /** Writes all of {@code data} to {@code fd}; blocks while a pipe is full. Result value: bytes written. */
+  record Write(int fd, byte[] data) implements Syscall {
+  }
+
+  /**
+   * Opens the cluster file at {@code path} (created with its parent directories if missing) as
+   * the lowest free descriptor; result value: the descriptor. {@code append}: every write lands at
+   * the end.
+   */
+  record Open(String path, boolean append) implements Syscall {
+  }
+
+  /** Closes {@code fd}. */
+  record Close(int fd) implements Syscall {
+  }
+
+  /** {@code len} bytes of memory region {@code region} at {@code offset}. */
+  record MemRead(int region, long offset, int len) implements Syscall {
+  }
+
+  /** Stores {@code data} into memory region {@code region} at {@code offset}. */
+  record MemWrite(int region, long offset, byte[] data) implements Syscall {
+  }
+
+  /** Maps the cluster file at {@code path} (created if missing); result value: the region number. */
+  record Mmap(String path) implements Syscall {
+  }
+
+  /** Sleeps {@code millis} milliseconds (a migration may happen meanwhile). */
+  record Sleep(long millis) implements Syscall {
+  }
+
+  /** Ends the process with {@code status}. */
+  record Exit(int status) implements Syscall {
+  }
+}
