@@ -56,7 +56,7 @@ class FencingTest {
     long staleEpoch = record(held, 0).path("epoch").asLong();
     long staleBefore = held.path("staleRejected").asLong();
 
-    signal("STOP", n3);
+    n3.signal("STOP");
     try {
       cluster.awaitAllUp(List.of(n1, n2));
       Await.until(SETTLE, "node 3's grant revoked under a new epoch", () -> {
@@ -72,7 +72,7 @@ class FencingTest {
       assertTrue(record(owned, 0).path("epoch").asLong() > staleEpoch, owned.toString());
       assertEquals("n1-after", tagOf(http.read(n2, obj, 0, PAGE)));
     } finally {
-      signal("CONT", n3);
+      n3.signal("CONT");
     }
 
     // Resumed, node 3 still believes it owns the page in M: ask it to write it back now.
@@ -96,15 +96,5 @@ class FencingTest {
     assertTrue(staleAfter >= staleBefore, end.toString());
     System.out.println("node 3's fsync after SIGCONT: " + fsync + "; staleRejected "
         + staleBefore + " -> " + staleAfter);
-  }
-
-  /** {@code kill -<sig>} of the node's JVM. */
-  private static void signal(String sig, NodeProcess n) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(n.pid()))
-        .redirectErrorStream(true).start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new IllegalStateException("kill -" + sig + " " + n.pid() + " failed: "
-          + new String(kill.getInputStream().readAllBytes()));
-    }
   }
 }

@@ -69,6 +69,16 @@ public final class NodeProcess {
     }
   }
 
+  /** {@code kill -<sig>} of the node's JVM, e.g. STOP and CONT to pause it as a partition would. */
+  public void signal(String sig) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid()))
+        .redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + sig + " " + pid() + " failed: "
+          + new String(kill.getInputStream().readAllBytes()));
+    }
+  }
+
   /** SIGTERM (the node leaves the cluster), then SIGKILL after {@code grace}. */
   void stop(Duration grace) throws InterruptedException {
     if (process == null) {

@@ -114,6 +114,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private record MemberGone(String address) implements Command {
   }
 
+  private record WriteBackRetry() implements Command {
+  }
+
   private enum State { RUNNING, MIGRATING, SHELL, EXITED }
 
   private final ActorContext<Command> ctx;
@@ -227,6 +230,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
         .onMessage(CoreMoved.class, this::onCoreMoved)
         .onMessage(SourceWrittenBack.class, this::onSourceWrittenBack)
         .onMessage(WriteBackDone.class, this::onWriteBackDone)
+        .onMessage(WriteBackRetry.class, r -> {
+          writeBack();
+          return this;
+        })
         .onMessage(DriverQuiesced.class, this::onDriverQuiesced)
         .onMessage(MemberGone.class, this::onMemberGone)
         .onMessage(Kill.class, this::onKill)
@@ -575,15 +582,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
       successor.tell(new CoreMoved(migrationId, pauseMs));
       table.tell(new ProcessTable.MovedAway(pid));
       ctx.getLog().info("process {} moved to {} (core pause {} ms)", pid, to, pauseMs);
-      // DESIGN §10 step 4: write back what this node holds modified, so memory no longer
-      // depends on this node.
-      List<CompletionStage<Reply<Void>>> syncs = new ArrayList<>();
-      regions.forEach(obj -> syncs.add(PageCache.get(ctx.getSystem()).fsync(obj)));
-      CompletionStage<Boolean> all = java.util.concurrent.CompletableFuture.completedFuture(true);
-      for (CompletionStage<Reply<Void>> s : syncs) {
-        all = all.thenCombine(s, (ok, r) -> ok && r.isOk());
-      }
-      ctx.pipeToSelf(all, (ok, e) -> new WriteBackDone(ok != null && ok));
+      writeBack();
       return this;
     }
     if (Nodes.alive(ctx.getSystem(), to) && a.reply().errno() == Errno.ETIMEDOUT) {
@@ -603,9 +602,28 @@ public final class Process extends AbstractBehavior<Process.Command> {
     return this;
   }
 
+  /**
+   * DESIGN §10 step 4: writes back every page of the process's memory this node holds modified,
+   * so the process no longer depends on this node for it.
+   */
+  private void writeBack() {
+    CompletionStage<Boolean> all = java.util.concurrent.CompletableFuture.completedFuture(true);
+    for (long obj : regions) {
+      all = all.thenCombine(PageCache.get(ctx.getSystem()).fsync(obj), (ok, r) -> ok && r.isOk());
+    }
+    ctx.pipeToSelf(all, (ok, e) -> new WriteBackDone(ok != null && ok));
+  }
+
   private Behavior<Command> onWriteBackDone(WriteBackDone w) {
+    if (!w.ok()) {
+      // The store is unreachable: the pages stay here, and so does the residual; try again.
+      ctx.getLog().warn("process {}: write-back of its pages failed; retrying", pid);
+      timers.startSingleTimer("write-back", new WriteBackRetry(), settings.blockPoll()
+          .multipliedBy(5));
+      return this;
+    }
     if (successor != null) {
-      successor.tell(new SourceWrittenBack(migrationId, w.ok()));
+      successor.tell(new SourceWrittenBack(migrationId, true));
     }
     outgoing = null;
     return stopWhenChildless();
@@ -723,7 +741,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
   }
 
   private void maybeComplete() {
-    if (migrateReplyTo == null || movingFd >= 0 || !toMove.isEmpty() || !coreReported) {
+    // Complete when only deliberate residuals remain (DESIGN §10 step 5): the core and every
+    // moving driver are here, and the source has written back this process's pages.
+    if (migrateReplyTo == null || movingFd >= 0 || !toMove.isEmpty() || !coreReported
+        || !sourceWrittenBack) {
       return;
     }
     MigrationRecord r = record;
@@ -745,8 +766,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
     if (w.migration().equals(migrationId)) {
       sourceWrittenBack = true;
       if (record != null) {
-        publishPiece(w.ok() ? "source pages written back" : "source write-back failed", 0);
+        publishPiece("source pages written back", 0);
+        addPiece("source pages written back", 0);
       }
+      maybeComplete();
     }
     return this;
   }

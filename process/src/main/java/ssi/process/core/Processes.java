@@ -141,14 +141,10 @@ public final class Processes implements Extension {
   }
 
   private CompletionStage<Outcome<Long>> spawnOne(String node, SpawnSpec spec, Program program) {
-    var store = PageStores.get(system).store();
-    if (store.isEmpty()) {
-      return done(Outcome.fail(503, "no page store configured (ssi.store.url)"));
-    }
-    return store.get().nextObjectId().thenCombine(store.get().nextObjectId(), (pid, as) -> {
+    return newId(3).thenCompose(pid -> newId(3).thenCompose(as -> {
       if (!pid.isOk() || !as.isOk()) {
-        return CompletableFuture.completedFuture(Outcome.<Long>fail(503,
-            "the page store cannot allocate ids: " + (pid.isOk() ? as.errno() : pid.errno())));
+        return done(Outcome.<Long>fail(503, "the page store cannot allocate ids: "
+            + (pid.isOk() ? as.errno() : pid.errno())));
       }
       return AskPattern.<ProcessTable.Command, ProcessTable.SpawnReply>ask(
               ProcessTable.ref(system, node),
@@ -158,7 +154,22 @@ public final class Processes implements Extension {
               : Outcome.<Long>fail(r.errno() == Errno.EINVAL ? 400 : 503, r.error()))
           .exceptionally(e -> Outcome.fail(504, "node " + Nodes.name(system, node)
               + " did not answer the spawn"));
-    }).thenCompose(x -> x);
+    }));
+  }
+
+  /**
+   * A fresh id from the store's sequence. A store found down answers EIO at once except for one
+   * probe a second, so an EIO is tried again a few times, a second apart, before it is final.
+   */
+  private CompletionStage<Reply<Long>> newId(int attempts) {
+    var store = PageStores.get(system).store();
+    if (store.isEmpty()) {
+      return done(Reply.error(Errno.EIO));
+    }
+    return store.get().nextObjectId().thenCompose(r -> r.errno() != Errno.EIO || attempts <= 1
+        ? done(r)
+        : akka.pattern.Patterns.after(Duration.ofSeconds(1), system.classicSystem().scheduler(),
+            system.executionContext(), () -> newId(attempts - 1)));
   }
 
   /** The address of the named node, or of the up member running the fewest processes. */
