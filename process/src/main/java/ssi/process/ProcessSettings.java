@@ -14,18 +14,22 @@ import java.time.Duration;
  * @param ttyHistory the bytes of terminal output a tty keeps for {@code ssi attach}
  * @param fileDriverStays whether a file driver stays on its node when its process migrates
  * @param askTimeout how long a control request (spawn, adopt, quiesce, info) may take
+ * @param migrateTimeout how long a migrate (or drain) request waits for the migration to end;
+ *     a target that stops answering is given up only once the cluster removes it
  * @param maxExited exited processes each node keeps for {@code GET /ssi/processes}
  * @param maxMigrations migrations each node keeps for {@code GET /ssi/migrations}
  */
 public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory,
-    boolean fileDriverStays, Duration askTimeout, int maxExited, int maxMigrations) {
+    boolean fileDriverStays, Duration askTimeout, Duration migrateTimeout, int maxExited,
+    int maxMigrations) {
 
   /** Reads {@code ssi.process}. */
   public static ProcessSettings from(Config config) {
     Config c = config.getConfig("ssi.process");
     return new ProcessSettings(c.getDuration("block-poll"), (int) c.getBytes("pipe-buffer")
         .longValue(), (int) c.getBytes("tty-history").longValue(),
-        c.getBoolean("file-driver-stays"), c.getDuration("ask-timeout"), c.getInt("max-exited"),
+        c.getBoolean("file-driver-stays"), c.getDuration("ask-timeout"),
+        c.getDuration("migrate-timeout"), c.getInt("max-exited"),
         c.getInt("max-migrations"));
   }
 }

@@ -15,6 +15,11 @@ final class OpenFile {
   }
 
   static CompletionStage<Reply<GlobalFileHandle>> open(ActorSystem<?> system, String path) {
+    return StoreRetry.retry(system, () -> openOnce(system, path));
+  }
+
+  private static CompletionStage<Reply<GlobalFileHandle>> openOnce(ActorSystem<?> system,
+      String path) {
     Namespace ns = Namespace.get(system);
     return ns.parent(path, true).thenCompose(p -> {
       if (!p.isOk()) {

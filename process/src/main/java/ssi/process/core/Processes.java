@@ -141,7 +141,7 @@ public final class Processes implements Extension {
   }
 
   private CompletionStage<Outcome<Long>> spawnOne(String node, SpawnSpec spec, Program program) {
-    return newId(3).thenCompose(pid -> newId(3).thenCompose(as -> {
+    return newId().thenCompose(pid -> newId().thenCompose(as -> {
       if (!pid.isOk() || !as.isOk()) {
         return done(Outcome.<Long>fail(503, "the page store cannot allocate ids: "
             + (pid.isOk() ? as.errno() : pid.errno())));
@@ -157,19 +157,13 @@ public final class Processes implements Extension {
     }));
   }
 
-  /**
-   * A fresh id from the store's sequence. A store found down answers EIO at once except for one
-   * probe a second, so an EIO is tried again a few times, a second apart, before it is final.
-   */
-  private CompletionStage<Reply<Long>> newId(int attempts) {
+  /** A fresh id from the store's sequence (EIO tried again while the store comes back). */
+  private CompletionStage<Reply<Long>> newId() {
     var store = PageStores.get(system).store();
     if (store.isEmpty()) {
       return done(Reply.error(Errno.EIO));
     }
-    return store.get().nextObjectId().thenCompose(r -> r.errno() != Errno.EIO || attempts <= 1
-        ? done(r)
-        : akka.pattern.Patterns.after(Duration.ofSeconds(1), system.classicSystem().scheduler(),
-            system.executionContext(), () -> newId(attempts - 1)));
+    return StoreRetry.retry(system, store.get()::nextObjectId);
   }
 
   /** The address of the named node, or of the up member running the fewest processes. */
@@ -269,7 +263,7 @@ public final class Processes implements Extension {
     if (to.isEmpty()) {
       return done(MigrationResult.failed(404, "no such node: " + nodeName));
     }
-    Duration whole = settings.askTimeout().multipliedBy(4);
+    Duration whole = settings.migrateTimeout();
     return find(pid).thenCompose(f -> {
       if (f.isEmpty()) {
         return done(MigrationResult.failed(404, "no such process: " + pid));

@@ -10,6 +10,7 @@ import static akka.http.javadsl.server.Directives.path;
 import static akka.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static akka.http.javadsl.server.Directives.pathPrefix;
 import static akka.http.javadsl.server.Directives.post;
+import static akka.http.javadsl.server.Directives.withRequestTimeout;
 import static akka.http.javadsl.server.Directives.withSizeLimit;
 
 import akka.actor.typed.ActorSystem;
@@ -57,6 +58,10 @@ public final class ProcessRoutes implements SsiRouteContributor {
   public Route route(ActorSystem<?> system) {
     Processes processes = Processes.get(system);
     long maxBody = system.settings().config().getBytes("ssi.http.max-body");
+    // A migrate or drain answers when the migration ends: allow it more than the server's
+    // default request timeout (a dead target is given up only when the cluster removes it).
+    scala.concurrent.duration.FiniteDuration long_ = scala.concurrent.duration.Duration.fromNanos(
+        processes.settings().migrateTimeout().plusSeconds(10).toNanos());
     return concat(
         pathPrefix("processes", () -> concat(
             pathEndOrSingleSlash(() -> concat(
@@ -74,8 +79,9 @@ public final class ProcessRoutes implements SsiRouteContributor {
                   pathEndOrSingleSlash(() -> get(() -> onSuccess(processes.find(pid), f ->
                       f.isEmpty() ? noSuchProcess(pid) : SsiJson.ok(json(f.get().info()))))),
                   path("migrate", () -> post(() -> AdminToken.require(system, () ->
-                      withSizeLimit(maxBody, () -> entity(Unmarshaller.entityToString(), body ->
-                          migrate(processes, pid, body)))))),
+                      withRequestTimeout(long_, () -> withSizeLimit(maxBody, () ->
+                          entity(Unmarshaller.entityToString(), body ->
+                              migrate(processes, pid, body))))))),
                   path("kill", () -> post(() -> AdminToken.require(system, () ->
                       withSizeLimit(maxBody, () -> entity(Unmarshaller.entityToString(), body ->
                           kill(processes, pid, body)))))),
@@ -96,9 +102,9 @@ public final class ProcessRoutes implements SsiRouteContributor {
                 EventStreamMarshalling.toEventStream()))))),
         pathPrefix("nodes", () -> pathPrefix(PathMatchers.segment(), name ->
             path("drain", () -> post(() -> AdminToken.require(system, () ->
-                onSuccess(processes.drain(name), o -> o.isOk()
+                withRequestTimeout(long_.$times(10), () -> onSuccess(processes.drain(name), o -> o.isOk()
                     ? SsiJson.ok(Map.of("node", name, "migrated", o.value(), "leaving", true))
-                    : SsiJson.error(StatusCodes.get(o.status()), o.error()))))))));
+                    : SsiJson.error(StatusCodes.get(o.status()), o.error())))))))));
   }
 
   // ---- spawn ----
