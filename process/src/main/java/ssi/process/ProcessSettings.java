@@ -16,9 +16,12 @@ import java.time.Duration;
  * @param askTimeout how long a control request (spawn, adopt, quiesce, info) may take
  * @param maxExited exited processes each node keeps for {@code GET /ssi/processes}
  * @param maxMigrations migrations each node keeps for {@code GET /ssi/migrations}
+ * @param socketPoll how often a socket driver with a blocked accept, read or write looks at its
+ *     channel again (socket I/O never blocks a protocol thread, so it polls)
  */
 public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory,
-    boolean fileDriverStays, Duration askTimeout, int maxExited, int maxMigrations) {
+    boolean fileDriverStays, Duration askTimeout, int maxExited, int maxMigrations,
+    Duration socketPoll) {
 
   /** Reads {@code ssi.process}. */
   public static ProcessSettings from(Config config) {
@@ -26,6 +29,6 @@ public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory
     return new ProcessSettings(c.getDuration("block-poll"), (int) c.getBytes("pipe-buffer")
         .longValue(), (int) c.getBytes("tty-history").longValue(),
         c.getBoolean("file-driver-stays"), c.getDuration("ask-timeout"), c.getInt("max-exited"),
-        c.getInt("max-migrations"));
+        c.getInt("max-migrations"), c.getDuration("socket-poll"));
   }
 }
