@@ -1,5 +1,7 @@
 package ssi.process.fd;
 
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
@@ -40,7 +42,7 @@ import ssi.cluster.node.NodeSettings;
  * many idle sockets ever matter.
  *
  * <p>Channels are closed when their driver is released or stops, and all that are left when the
- * node's actor system terminates.
+ * node shuts down (coordinated shutdown, before the actor system terminates).
  */
 public final class Sockets implements Extension {
 
@@ -67,7 +69,13 @@ public final class Sockets implements Extension {
     this.domains = Domains.get(system);
     domains.register(NET);
     this.host = NodeSettings.from(system.settings().config()).host();
-    system.getWhenTerminated().thenRun(this::closeAll);
+    // Closing a channel does not wait (no SO_LINGER), so it may run on the shutdown's thread;
+    // the protocol threads stop with the actor system and cannot be relied on to do it.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-sockets", () -> {
+          closeAll();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
   }
 
   /** This node's socket table. */
