@@ -470,6 +470,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
       }
       return this;
     }
+    FdRef listener = fds.get(((Syscall.Accept) a.call()).fd());
+    if (listener != null && !listener.node().equals(self)) { // residual traffic, as for fdOp
+      remoteTraffic.computeIfAbsent(listener.fd(), k -> new long[2])[0]++;
+    }
     if (a.reply().errno() == Errno.EAGAIN) {
       busy = false;
       redo = a.call();
