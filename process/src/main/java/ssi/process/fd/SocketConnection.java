@@ -22,9 +22,9 @@ import ssi.process.ProcessSettings;
  * threads) every {@code ssi.process.socket-poll} and answers EAGAIN after
  * {@code ssi.process.block-poll}; end of stream (the peer closed) reads end of file. A write is
  * answered once all its bytes are written; if the peer takes none before the block-poll runs
- * out it answers EAGAIN (nothing written, the process asks again) — once some are out it finishes,
- * however long the peer takes — and a peer that is gone
- * fails it with EPIPE. One operation at a time, in arrival order.
+ * out it answers EAGAIN (nothing written, the process asks again) — once some are out it
+ * finishes, however long the peer takes — and a peer that is gone fails it with EPIPE. One
+ * operation at a time, in arrival order.
  *
  * <p>It lives on the node that accepted the connection (a child of its listener) and never
  * moves. Released, it closes its channel, withdraws its port and stops.

@@ -40,10 +40,11 @@ import ssi.process.migration.MigrationResult;
 import ssi.testing.LogCapture;
 
 /**
- * {@code echo-server} end to end on a two-node in-JVM cluster (real Artery, every message between
- * the nodes through Kryo, the page store on an embedded PostgreSQL): a plain {@link Socket} talks to the
- * port the process's listening descriptor shows, and keeps talking while the process migrates —
- * the socket stays on its node and the process reaches it through its proxy port.
+ * {@code echo-server} end to end on a two-node in-JVM cluster (real Artery, every message
+ * between the nodes through Kryo, the page store on an embedded PostgreSQL): a plain
+ * {@link Socket} talks to the port the process's listening descriptor shows, and keeps talking
+ * while the process migrates — the socket stays on its node and the process reaches it through
+ * its proxy port.
  */
 @ExtendWith(LogCapture.class)
 class EchoServerTest {
