@@ -18,10 +18,12 @@ import java.time.Duration;
  *     a target that stops answering is given up only once the cluster removes it
  * @param maxExited exited processes each node keeps for {@code GET /ssi/processes}
  * @param maxMigrations migrations each node keeps for {@code GET /ssi/migrations}
+ * @param socketPoll how often a socket driver with a blocked accept, read or write looks at its
+ *     channel again (socket I/O never blocks a protocol thread, so it polls)
  */
 public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory,
     boolean fileDriverStays, Duration askTimeout, Duration migrateTimeout, int maxExited,
-    int maxMigrations) {
+    int maxMigrations, Duration socketPoll) {
 
   /** Reads {@code ssi.process}. */
   public static ProcessSettings from(Config config) {
@@ -30,6 +32,6 @@ public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory
         .longValue(), (int) c.getBytes("tty-history").longValue(),
         c.getBoolean("file-driver-stays"), c.getDuration("ask-timeout"),
         c.getDuration("migrate-timeout"), c.getInt("max-exited"),
-        c.getInt("max-migrations"));
+        c.getInt("max-migrations"), c.getDuration("socket-poll"));
   }
 }

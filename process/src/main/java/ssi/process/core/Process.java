@@ -33,6 +33,8 @@ import ssi.process.fd.FdKind;
 import ssi.process.fd.FdOp;
 import ssi.process.fd.FdRef;
 import ssi.process.fd.FdResult;
+import ssi.process.fd.SocketListener;
+import ssi.process.fd.Sockets;
 import ssi.process.migration.MigrationEvent;
 import ssi.process.migration.MigrationRecord;
 import ssi.process.migration.MigrationResult;
@@ -99,6 +101,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
 
   private record Opened(Syscall call, Reply<ssi.files.handle.GlobalFileHandle> reply)
       implements Command {
+  }
+
+  private record Listened(Syscall call, Reply<Sockets.Bound> reply) implements Command {
+  }
+
+  private record Accepted(Syscall call, Reply<FdRef> reply) implements Command {
   }
 
   private record Adoption(ProcessImage image, Reply<ActorRef<Command>> reply) implements Command {
@@ -225,6 +233,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
         .onMessage(FdDone.class, this::onFdDone)
         .onMessage(Woke.class, this::onWoke)
         .onMessage(Opened.class, this::onOpened)
+        .onMessage(Listened.class, this::onListened)
+        .onMessage(Accepted.class, this::onAccepted)
         .onMessage(Migrate.class, this::onMigrate)
         .onMessage(Adoption.class, this::onAdoption)
         .onMessage(CoreMoved.class, this::onCoreMoved)
@@ -302,6 +312,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
       ctx.pipeToSelf(OpenFile.open(ctx.getSystem(), o.path()), (r, e) -> new Opened(call,
           r != null ? r : Reply.error(Errno.EIO)));
       return this;
+    } else if (call instanceof Syscall.Listen l) {
+      ctx.pipeToSelf(Sockets.get(ctx.getSystem()).listen(l.port()), (r, e) -> new Listened(call,
+          r != null ? r : Reply.error(Errno.EIO)));
+      return this;
+    } else if (call instanceof Syscall.Accept a) {
+      return accept(a);
     } else if (call instanceof Syscall.Mmap m) {
       ctx.pipeToSelf(OpenFile.open(ctx.getSystem(), m.path()), (r, e) -> new Opened(call,
           r != null ? r : Reply.error(Errno.EIO)));
@@ -418,6 +434,69 @@ public final class Process extends AbstractBehavior<Process.Command> {
     return done(SysResult.ok(fd));
   }
 
+  // ---- sockets (they stay on the node that opened them: see adopted()) ----
+
+  private Behavior<Command> onListened(Listened l) {
+    if (state == State.EXITED) {
+      return this;
+    }
+    if (!l.reply().isOk()) {
+      return done(SysResult.error(l.reply().errno()));
+    }
+    int fd = lowestFreeFd();
+    Sockets.Bound b = l.reply().value();
+    fds.put(fd, startDriver(new DriverState.Socket(portName(pid, fd), b.channel(),
+        "listen " + b.address(), true), fd));
+    return done(SysResult.ok(fd));
+  }
+
+  /** Like a pipe read: the listener answers EAGAIN after block-poll and the call is redone. */
+  private Behavior<Command> accept(Syscall.Accept a) {
+    FdRef listener = fds.get(a.fd());
+    if (listener == null || listener.kind() != FdKind.SOCKET) {
+      return done(SysResult.error(listener == null ? Errno.EBADF : Errno.EINVAL));
+    }
+    int fd = lowestFreeFd();
+    ctx.pipeToSelf(SocketListener.accept(ctx.getSystem(), listener.driver(), fd,
+        portName(pid, fd), settings.askTimeout()), (r, e) -> new Accepted(a,
+        r != null ? r : Reply.error(Errno.EIO)));
+    return this;
+  }
+
+  private Behavior<Command> onAccepted(Accepted a) {
+    if (state == State.EXITED || !busy || current != a.call()) {
+      if (a.reply().isOk()) {
+        a.reply().value().driver().tell(new FdDriver.Release()); // nobody will use it
+      }
+      return this;
+    }
+    FdRef listener = fds.get(((Syscall.Accept) a.call()).fd());
+    if (listener != null && !listener.node().equals(self)) { // residual traffic, as for fdOp
+      remoteTraffic.computeIfAbsent(listener.fd(), k -> new long[2])[0]++;
+    }
+    if (a.reply().errno() == Errno.EAGAIN) {
+      busy = false;
+      redo = a.call();
+      ctx.getSelf().tell(Step.INSTANCE);
+      return this;
+    }
+    if (!a.reply().isOk()) {
+      return done(SysResult.error(a.reply().errno()));
+    }
+    FdRef conn = a.reply().value();
+    ctx.watch(conn.driver());
+    fds.put(conn.fd(), conn);
+    return done(SysResult.ok(conn.fd()));
+  }
+
+  private int lowestFreeFd() {
+    int fd = 0;
+    while (fds.containsKey(fd)) {
+      fd++;
+    }
+    return fd;
+  }
+
   private Behavior<Command> onSysDone(SysResult result) {
     if (state == State.EXITED || !busy) {
       return this;
@@ -442,7 +521,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     ctx.watch(ref);
     String detail = st instanceof DriverState.File f ? f.path()
         : st instanceof DriverState.PipeRead p ? "pipe " + p.pipe()
-        : st instanceof DriverState.PipeWrite w ? "pipe " + w.pipe() : "tty";
+        : st instanceof DriverState.PipeWrite w ? "pipe " + w.pipe()
+        : st instanceof DriverState.Socket s ? s.detail() : "tty";
     long object = st instanceof DriverState.File f ? f.handle().objectId() : -1;
     return new FdRef(fd, st.kind(), self, st.port(), ref, detail, object);
   }
@@ -461,7 +541,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     String sig = k.signal() == null ? "TERM" : k.signal();
     k.replyTo().tell(Reply.ok(sig));
     if ("KILL".equals(sig) || !busy || current instanceof Syscall.Sleep
-        || current instanceof Syscall.Read) {
+        || current instanceof Syscall.Read || current instanceof Syscall.Accept) {
       return exit(128 + signalNumber(sig), "killed by " + sig);
     }
     pendingSignal = sig;
@@ -645,7 +725,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
             e -> new MemberGone(e.member().address().toString())),
         ClusterEvent.MemberRemoved.class));
     for (FdRef f : fds.values()) {
-      boolean stays = f.kind() == FdKind.FILE && settings.fileDriverStays();
+      // A socket never moves: it stays a residual dependency, reached through its proxy port.
+      boolean stays = f.kind() == FdKind.FILE && settings.fileDriverStays()
+          || f.kind() == FdKind.SOCKET;
       if (!f.node().equals(self) && !stays) {
         toMove.add(f.fd());
       }
@@ -822,7 +904,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
       case MIGRATING -> "migrating";
       case SHELL -> "moved";
       default -> current instanceof Syscall.Sleep ? "sleeping"
-          : current instanceof Syscall.Read || current instanceof Syscall.Write ? "waiting"
+          : current instanceof Syscall.Read || current instanceof Syscall.Write
+              || current instanceof Syscall.Accept ? "waiting"
           : "running";
     };
     return new ProcessInfo(pid, programName, args, Nodes.selfName(ctx.getSystem()), st,

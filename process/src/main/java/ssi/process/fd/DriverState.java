@@ -53,4 +53,18 @@ public sealed interface DriverState extends SsiMessage {
       return FdKind.TTY;
     }
   }
+
+  /**
+   * A TCP socket of this node: {@code channel} names the open channel in this node's
+   * {@link Sockets} table, {@code detail} is what {@code GET /ssi/processes/{pid}} shows (e.g.
+   * {@code listen 127.0.0.1:40123}), {@code listening} whether it accepts connections. Node-local
+   * by nature — a socket never moves, so this state never leaves its node.
+   */
+  record Socket(String port, long channel, String detail, boolean listening)
+      implements DriverState {
+    @Override
+    public FdKind kind() {
+      return FdKind.SOCKET;
+    }
+  }
 }

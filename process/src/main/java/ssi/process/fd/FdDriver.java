@@ -91,6 +91,9 @@ public final class FdDriver {
       return PipeReader.create(p, settings);
     } else if (state instanceof DriverState.PipeWrite w) {
       return PipeWriter.create(w);
+    } else if (state instanceof DriverState.Socket s) {
+      return s.listening() ? SocketListener.create(s, settings)
+          : SocketConnection.create(s, settings);
     }
     return TtyDriver.create((DriverState.Tty) state, settings);
   }

@@ -9,7 +9,12 @@ public enum FdKind {
   /** The writing end of a pipe; moves completely. */
   PIPE_WRITE,
   /** A terminal with a line discipline; moves completely. */
-  TTY;
+  TTY,
+  /**
+   * A TCP socket, listening or connected; never moves: it stays on its node and is reached
+   * through its proxy port (a deliberate residual dependency).
+   */
+  SOCKET;
 
   /** The name shown in HTTP answers, e.g. {@code pipe-read}. */
   public String label() {

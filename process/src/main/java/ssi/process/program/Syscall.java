@@ -46,4 +46,21 @@ public sealed interface Syscall {
   /** Ends the process with {@code status}. */
   record Exit(int status) implements Syscall {
   }
+
+  /**
+   * A listening TCP socket on this node's host ({@code ssi.node.host}) at {@code port}, 0 for
+   * any free port; result value: its descriptor (the bound address shows in the descriptor's
+   * detail, e.g. {@code listen 127.0.0.1:40123}). EBUSY when the port is taken. The socket stays
+   * on this node if the process migrates.
+   */
+  record Listen(int port) implements Syscall {
+  }
+
+  /**
+   * Waits for a connection on listening socket {@code fd}; result value: the connection's
+   * descriptor, which reads and writes like a pipe end (end of file when the peer closed, EPIPE
+   * when writing to a peer that is gone).
+   */
+  record Accept(int fd) implements Syscall {
+  }
 }
