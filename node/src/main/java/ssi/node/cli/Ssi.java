@@ -5,14 +5,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ssi} command ({@code bin/ssi} runs it): start, inspect and stop a local cluster, and
- * drive its processes (spawn, ps, migrate, kill, drain) through the nodes' HTTP
+ * drive its processes (spawn, ps, migrate, kill, watch, attach, drain) through the nodes' HTTP
  * interface. One class per sub-command; add a new one to {@code subcommands} below.
  */
 @Command(name = "ssi", mixinStandardHelpOptions = true, versionProvider = Ssi.Version.class,
     description = "Control a single-system-image cluster of JVM nodes.",
     subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, PsCommand.class,
-        SpawnCommand.class, MigrateCommand.class, KillCommand.class, DrainCommand.class,
-        DemoCommand.class})
+        SpawnCommand.class, MigrateCommand.class, KillCommand.class, WatchCommand.class,
+        AttachCommand.class, DrainCommand.class, DemoCommand.class})
 public final class Ssi implements Runnable {
 
   @CommandLine.Spec
