@@ -30,7 +30,9 @@ final class ManagementClient {
   record Member(String node, String status, List<String> roles, boolean reachable) {
   }
 
-  private final HttpClient http = HttpClient.newBuilder()
+  // HTTP/1.1: the management server speaks it, and the JDK's h2c upgrade attempt would only add
+  // a round of headers to every request and to the long-lived migration stream.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Optional<String> token;

@@ -7,14 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import ssi.cluster.http.SsiJson;
 
 /**
  * {@code ssi ps}: the table (sorted by pid, aligned, {@code *} for a driver away from its process,
- * exit status with reason) from canned {@code GET /ssi/processes} JSON; exit 2 with a one-line
- * message when the node cannot be reached, exit 1 with the JSON error when it refuses.
+ * exit status with reason) from canned {@code GET /ssi/processes} JSON; without {@code --node},
+ * the first live node of the local cluster; exit 2 with a one-line message when no node can be
+ * reached, exit 1 with the JSON error when it refuses.
  */
 class PsCommandTest {
 
@@ -79,5 +82,35 @@ class PsCommandTest {
     assertEquals(2, run.exit());
     assertEquals("ssi ps: cannot reach the cluster at http://127.0.0.1:" + port
         + ": connection refused\n", run.err());
+  }
+
+  @Test
+  void withoutNodeOptionTheFirstLiveLocalNodeIsAsked(@TempDir Path home) throws IOException {
+    String before = System.getProperty("ssi.home");
+    System.setProperty("ssi.home", home.toString());
+    try (CannedNode node = new CannedNode()) {
+      CannedNode.Run none = CannedNode.run(new Ssi(), "ps");
+      assertEquals(2, none.exit());
+      assertEquals("ssi ps: cannot reach the cluster: no cluster running (`bin/ssi up` starts "
+          + "one, or pass --node URL)\n", none.err());
+
+      node.on("GET", "/ssi/node", 200, "{\"name\":\"node-1\"}");
+      node.on("GET", "/ssi/processes", 200, PROCESSES);
+      int port = Integer.parseInt(node.url().substring(node.url().lastIndexOf(':') + 1));
+      // a record of a node "ssi up" started: this JVM's pid is alive, the port is the canned node
+      LocalCluster cluster = new LocalCluster(home);
+      cluster.save(new LocalCluster.NodeRecord("node-1", ProcessHandle.current().pid(), 1, port,
+          home.resolve("node-1.log")));
+      CannedNode.Run run = CannedNode.run(new Ssi(), "ps");
+      assertEquals(0, run.exit(), run.err());
+      assertEquals(4, run.out().lines().count(), run.out());
+      assertEquals(1, node.requests("GET", "/ssi/processes").size());
+    } finally {
+      if (before == null) {
+        System.clearProperty("ssi.home");
+      } else {
+        System.setProperty("ssi.home", before);
+      }
+    }
   }
 }
