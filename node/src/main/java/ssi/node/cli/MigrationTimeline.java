@@ -47,14 +47,20 @@ final class MigrationTimeline {
   /**
    * One piece event of {@code /ssi/migrations/stream} at the wall-clock time of its {@code at}
    * (in {@code zone}); {@code program} comes from the event when it has one, else the caller's
-   * lookup. A piece whose migration is no longer in progress shows that state at the end.
+   * lookup. A piece whose migration is no longer in progress shows that state at the end; the
+   * event that ends a migration (its piece is its state, e.g. {@code complete}) shows no pause.
    */
   static String piece(JsonNode e, String program, ZoneId zone) {
     String state = e.path("state").asText("");
-    return String.format(Locale.ROOT, "%s  %s pid %s %s  %s -> %s  %s  %.1f ms%s",
+    String piece = e.path("piece").asText("?");
+    String head = String.format(Locale.ROOT, "%s  %s pid %s %s  %s -> %s  %s",
         clock(e.path("at").asText(""), zone), e.path("migration").asText("?"),
         e.path("pid").asText("?"), program, e.path("from").asText("?"), e.path("to").asText("?"),
-        e.path("piece").asText("?"), e.path("pauseMs").asDouble(),
+        piece);
+    if (piece.equals(state)) {
+      return head; // the event that ends a migration: its outcome, no pause of its own
+    }
+    return head + String.format(Locale.ROOT, "  %.1f ms%s", e.path("pauseMs").asDouble(),
         state.isEmpty() || state.equals("in-progress") ? "" : "  (" + state + ")");
   }
 

@@ -140,6 +140,18 @@ class DemoCommandTest {
   }
 
   @Test
+  void missingLogFailsItsCheckWithTheNodesMessage() throws IOException {
+    try (CannedNode node = cluster(COUNTER_LOG, PIPE_LOG, 200)) {
+      node.on("GET", "/ssi/files/demo/pipe.log", 404,
+          "{\"error\":\"no such file: /demo/pipe.log\",\"status\":404}");
+      CannedNode.Run run = demo(node);
+      assertEquals(1, run.exit(), run.out());
+      assertTrue(run.out().contains("  FAIL  /demo/pipe.log: cannot read it: no such file: "
+          + "/demo/pipe.log (HTTP 404)"), run.out());
+    }
+  }
+
+  @Test
   void unreachableClusterExitsTwo() throws IOException {
     String url;
     try (CannedNode gone = new CannedNode()) {

@@ -52,6 +52,10 @@ class WatchCommandTest {
     assertEquals("04:01:02.200  m-7 pid 123 counter  node-1 -> node-2  fd 1 (file)  1.2 ms"
         + "  (complete)", MigrationTimeline.piece(SsiJson.MAPPER.readTree(FD), "counter",
         ZoneOffset.UTC));
+    JsonNode end = SsiJson.MAPPER.readTree(CORE.replace("\"core\"", "\"complete\"")
+        .replace("\"in-progress\"", "\"complete\""));
+    assertEquals("04:01:02.123  m-7 pid 123 counter  node-1 -> node-2  complete",
+        MigrationTimeline.piece(end, "counter", ZoneOffset.UTC), "the end has no pause");
   }
 
   @Test
