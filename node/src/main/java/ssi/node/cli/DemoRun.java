@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -183,11 +185,12 @@ final class DemoRun {
     List<String> done = new ArrayList<>();
     for (String to : List.of("node-2", "node-3")) {
       LockSupport.parkNanos(settings.gap().toNanos());
+      out.println("migrate pid " + pid + " to " + to + " (the counter keeps running) ...");
       JsonNode m;
       try {
         m = client.send("POST", ClusterCommand.processUrl(base, pid) + "/migrate",
             Map.of("to", to), MIGRATE_TIMEOUT);
-      } catch (java.net.http.HttpTimeoutException e) {
+      } catch (HttpTimeoutException e) {
         return new DemoChecks.Check(name, false, "migrating to " + to + " did not answer within "
             + MIGRATE_TIMEOUT.toSeconds() + " s");
       } catch (RequestRefused e) {
@@ -202,7 +205,7 @@ final class DemoRun {
         return new DemoChecks.Check(name, false, "the migration to " + to + " ended "
             + m.path("state").asText("?"));
       }
-      done.add(String.format(java.util.Locale.ROOT, "%s %.1f ms", m.path("id").asText("?"),
+      done.add(String.format(Locale.ROOT, "%s %.1f ms", m.path("id").asText("?"),
           m.path("totalMs").asDouble()));
     }
     return new DemoChecks.Check(name, true, "both complete (" + String.join(", ", done) + ")");

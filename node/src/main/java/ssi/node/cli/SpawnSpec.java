@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -78,10 +79,10 @@ final class SpawnSpec {
    */
   static List<String> nodesPerStage(List<String> on, int stages) {
     if (on.isEmpty()) {
-      return java.util.Collections.nCopies(stages, null);
+      return Collections.nCopies(stages, null);
     }
     if (on.size() == 1) {
-      return java.util.Collections.nCopies(stages, on.get(0));
+      return Collections.nCopies(stages, on.get(0));
     }
     if (on.size() != stages) {
       throw new IllegalArgumentException("--on names " + on.size() + " nodes for " + stages

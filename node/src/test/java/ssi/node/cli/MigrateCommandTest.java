@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import ssi.cluster.http.SsiJson;
 
@@ -71,7 +72,7 @@ class MigrateCommandTest {
       node.on("POST", "/ssi/processes/123/migrate", 401,
           "{\"error\":\"admin token required\",\"status\":401}");
       MigrateCommand migrate = new MigrateCommand();
-      migrate.client = new ManagementClient(java.util.Optional.empty());
+      migrate.client = new ManagementClient(Optional.empty());
       CannedNode.Run run = CannedNode.run(migrate, "--node", node.url(), "123", "node-2");
       assertEquals(1, run.exit());
       assertTrue(run.err().startsWith("ssi migrate: admin token required (HTTP 401) (set "

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class SpawnCommandTest {
 
   @Test
   void nodesPerStageAreNoneOneForAllOrOneEach() {
-    assertEquals(java.util.Arrays.asList(null, null), SpawnSpec.nodesPerStage(List.of(), 2));
+    assertEquals(Arrays.asList(null, null), SpawnSpec.nodesPerStage(List.of(), 2));
     assertEquals(List.of("node-2", "node-2"), SpawnSpec.nodesPerStage(List.of("node-2"), 2));
     assertEquals(List.of("node-2", "node-3"),
         SpawnSpec.nodesPerStage(List.of("node-2", "node-3"), 2));
