@@ -5,12 +5,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code ssi} command ({@code bin/ssi} runs it): start, inspect and stop a local cluster, and
- * later drive files and processes through the nodes' HTTP interface. One class per sub-command;
- * add a new one to {@code subcommands} below.
+ * drive its processes (spawn, ps, migrate, kill, watch, attach, drain) through the nodes' HTTP
+ * interface. One class per sub-command; add a new one to {@code subcommands} below.
  */
 @Command(name = "ssi", mixinStandardHelpOptions = true, versionProvider = Ssi.Version.class,
     description = "Control a single-system-image cluster of JVM nodes.",
-    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, DemoCommand.class})
+    subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, PsCommand.class,
+        SpawnCommand.class, MigrateCommand.class, KillCommand.class, WatchCommand.class,
+        AttachCommand.class, DrainCommand.class, DemoCommand.class})
 public final class Ssi implements Runnable {
 
   @CommandLine.Spec
@@ -22,7 +24,14 @@ public final class Ssi implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Ssi()).execute(args));
+    CommandLine ssi = new CommandLine(new Ssi());
+    CommandLine.IParameterExceptionHandler usage = ssi.getParameterExceptionHandler();
+    // 2 means "cannot reach the cluster" for the process commands, so bad usage gets 64
+    ssi.setParameterExceptionHandler((e, rest) -> {
+      usage.handleParseException(e, rest);
+      return ClusterCommand.USAGE;
+    });
+    System.exit(ssi.execute(args));
   }
 
   /** Prints the project version. */
