@@ -87,42 +87,42 @@ public final class Process extends AbstractBehavior<Process.Command> {
   public record SourceWrittenBack(String migration, boolean ok) implements Command {
   }
 
-  private enum Step implements Command { INSTANCE }
+  private enum Step implements Command, akka.actor.NoSerializationVerificationNeeded { INSTANCE }
 
-  private record SysDone(SysResult result) implements Command {
+  private record SysDone(SysResult result) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private record FdDone(int fd, Syscall call, Reply<FdResult> reply, long bytes)
-      implements Command {
+      implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record Woke(long seq) implements Command {
+  private record Woke(long seq) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private record Opened(Syscall call, Reply<ssi.files.handle.GlobalFileHandle> reply)
-      implements Command {
+      implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record Listened(Syscall call, Reply<Sockets.Bound> reply) implements Command {
+  private record Listened(Syscall call, Reply<Sockets.Bound> reply) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record Accepted(Syscall call, Reply<FdRef> reply) implements Command {
+  private record Accepted(Syscall call, Reply<FdRef> reply) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record Adoption(ProcessImage image, Reply<ActorRef<Command>> reply) implements Command {
+  private record Adoption(ProcessImage image, Reply<ActorRef<Command>> reply) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private record DriverQuiesced(int fd, DriverState state, Throwable failure)
-      implements Command {
+      implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record WriteBackDone(boolean ok) implements Command {
+  private record WriteBackDone(boolean ok) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record MemberGone(String address) implements Command {
+  private record MemberGone(String address) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record WriteBackRetry() implements Command {
+  private record WriteBackRetry() implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private enum State { RUNNING, MIGRATING, SHELL, EXITED }
@@ -176,7 +176,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
 
   private Process(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ProcessTable.Command> table, ProcessImage image, List<DriverState> newDrivers,
-      ActorRef<ProcessTable.SpawnReply> ready) {
+      Map<Integer, Integer> sharing, ActorRef<ProcessTable.SpawnReply> ready) {
     super(ctx);
     this.ctx = ctx;
     this.timers = timers;
@@ -197,6 +197,11 @@ public final class Process extends AbstractBehavior<Process.Command> {
     this.migrations = image.migrations();
     image.fds().forEach(f -> fds.put(f.fd(), f));
     newDrivers.forEach(s -> fds.put(fdOf(s.port()), startDriver(s, fdOf(s.port()))));
+    sharing.forEach((fd, same) -> { // e.g. a tty on 0 and 1: one terminal, two descriptors
+      FdRef d = fds.get(same);
+      fds.put(fd, new FdRef(fd, d.kind(), d.node(), d.port(), d.driver(), d.detail(),
+          d.object()));
+    });
     if (image.migration() != null) {
       adopted(image);
     }
@@ -207,13 +212,15 @@ public final class Process extends AbstractBehavior<Process.Command> {
   }
 
   /**
-   * A new process (its drivers built from {@code drivers}; {@code ready} is told once their
-   * ports are published) or an adopted one.
+   * A new process (its drivers built from {@code drivers}; descriptor k of {@code sharing} uses
+   * the driver of descriptor {@code sharing.get(k)}; {@code ready} is told once the ports are
+   * published) or an adopted one.
    */
   static Behavior<Command> create(ActorRef<ProcessTable.Command> table, ProcessImage image,
-      List<DriverState> drivers, ActorRef<ProcessTable.SpawnReply> ready) {
+      List<DriverState> drivers, Map<Integer, Integer> sharing,
+      ActorRef<ProcessTable.SpawnReply> ready) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new Process(ctx, t, table, image,
-        drivers, ready)));
+        drivers, sharing, ready)));
   }
 
   /** The port name of descriptor {@code fd} of process {@code pid}. */
@@ -304,8 +311,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
       return fdOp(w.fd(), new FdOp.Write(w.data()), call);
     } else if (call instanceof Syscall.Close c) {
       FdRef ref = fds.remove(c.fd());
-      if (ref != null) {
-        ref.driver().tell(new FdDriver.Release());
+      if (ref != null && fds.values().stream().noneMatch(f -> f.port().equals(ref.port()))) {
+        ref.driver().tell(new FdDriver.Release()); // the last descriptor using that driver
       }
       return done(ref != null ? SysResult.ok(0) : SysResult.error(Errno.EBADF));
     } else if (call instanceof Syscall.Open o) {
@@ -578,7 +585,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     exitReason = reason;
     busy = false;
     timers.cancelAll();
-    fds.values().forEach(f -> f.driver().tell(new FdDriver.Release()));
+    fds.values().stream().map(FdRef::driver).distinct()
+        .forEach(d -> d.tell(new FdDriver.Release()));
     ctx.getLog().info("process {} ({}) {} with status {}", pid, programName, reason, status);
     table.tell(new ProcessTable.Exited(pid, info()));
     return stopWhenChildless();
@@ -770,7 +778,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
     } else {
       FdRef moved = startDriver(q.state(), fd);
       old.driver().tell(new FdDriver.MovedTo(self));
-      fds.put(fd, moved);
+      for (FdRef f : List.copyOf(fds.values())) { // every descriptor sharing that driver
+        if (f.port().equals(old.port())) {
+          fds.put(f.fd(), moved.fd() == f.fd() ? moved : new FdRef(f.fd(), moved.kind(),
+              moved.node(), moved.port(), moved.driver(), moved.detail(), moved.object()));
+        }
+      }
       remoteTraffic.remove(fd);
       publish(piece, pause, "in-progress");
       addPiece(piece, pause);

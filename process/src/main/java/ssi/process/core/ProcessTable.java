@@ -67,15 +67,15 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
   }
 
   /** A process ended (from the process). */
-  record Exited(long pid, ProcessInfo info) implements Command {
+  record Exited(long pid, ProcessInfo info) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   /** A process moved to another node (from the process). */
-  record MovedAway(long pid) implements Command {
+  record MovedAway(long pid) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private record Opened(Spawn spawn, Map<Integer, Reply<GlobalFileHandle>> files)
-      implements Command {
+      implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private final ActorContext<Command> ctx;
@@ -147,7 +147,9 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
   private Behavior<Command> onOpened(Opened o) {
     Spawn s = o.spawn();
     List<DriverState> drivers = new ArrayList<>();
-    for (Map.Entry<Integer, FdSpec> e : s.spec().fds().entrySet()) {
+    Map<Integer, Integer> sharing = new HashMap<>();
+    int tty = -1;
+    for (Map.Entry<Integer, FdSpec> e : new java.util.TreeMap<>(s.spec().fds()).entrySet()) {
       int fd = e.getKey();
       FdSpec spec = e.getValue();
       String port = Process.portName(s.pid(), fd);
@@ -161,7 +163,14 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
           }
           drivers.add(new DriverState.File(port, r.value(), spec.path(), 0, spec.append()));
         }
-        case "tty" -> drivers.add(new DriverState.Tty(port, "", "", "", 0, false));
+        case "tty" -> {
+          if (tty >= 0) {
+            sharing.put(fd, tty); // one terminal per process, whichever descriptors show it
+          } else {
+            tty = fd;
+            drivers.add(new DriverState.Tty(port, "", "", "", 0, false));
+          }
+        }
         case "pipe-in" -> drivers.add(new DriverState.PipeRead(port, s.pid() * 100 + fd,
             new byte[0], 1));
         case "pipe-out" -> drivers.add(new DriverState.PipeWrite(port,
@@ -178,14 +187,14 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
     ProcessImage image = new ProcessImage(s.pid(), s.spec().program(), s.spec().args(),
         s.spec().env(), s.program(), SysResult.START, null, 0, List.of(s.addressSpace()),
         List.of(), 0, 0, System.currentTimeMillis(), null, null, null, null);
-    running.put(s.pid(), spawnProcess(image, drivers, s.replyTo()));
+    running.put(s.pid(), spawnProcess(image, drivers, sharing, s.replyTo()));
     return this;
   }
 
   private ActorRef<Process.Command> spawnProcess(ProcessImage image, List<DriverState> drivers,
-      ActorRef<SpawnReply> ready) {
+      Map<Integer, Integer> sharing, ActorRef<SpawnReply> ready) {
     Cpus cpus = Cpus.get(ctx.getSystem());
-    return ctx.spawn(Process.create(ctx.getSelf(), image, drivers, ready),
+    return ctx.spawn(Process.create(ctx.getSelf(), image, drivers, sharing, ready),
         "p" + image.pid() + "-" + (++incarnations), cpus.dispatcher(cpus.cpuFor(image.pid())));
   }
 
@@ -193,7 +202,7 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
     ProcessImage image = a.image();
     ActorRef<Process.Command> ref = adopted.get(image.migration());
     if (ref == null) {
-      ref = spawnProcess(image, List.of(), null);
+      ref = spawnProcess(image, List.of(), Map.of(), null);
       adopted.put(image.migration(), ref);
       running.put(image.pid(), ref);
       exited.remove(image.pid());

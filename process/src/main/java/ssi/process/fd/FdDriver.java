@@ -41,7 +41,7 @@ public final class FdDriver {
   }
 
   /** An operation queued to the driver's port (local: the mesh delivers it on this node). */
-  public record Op(Msg<FdOp, FdResult> msg) implements Command {
+  public record Op(Msg<FdOp, FdResult> msg) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   /** Stop taking operations and hand over the state. */

@@ -23,7 +23,7 @@ import ssi.files.api.Files;
 final class FileDriver extends AbstractBehavior<FdDriver.Command> {
 
   private record Done(Msg<FdOp, FdResult> msg, Reply<FdResult> reply, long newOffset)
-      implements FdDriver.Command {
+      implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private DriverState.File state;

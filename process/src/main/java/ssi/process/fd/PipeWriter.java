@@ -22,7 +22,7 @@ import ssi.cluster.mesh.Mesh;
 final class PipeWriter extends AbstractBehavior<FdDriver.Command> {
 
   private record Forwarded(Msg<FdOp, FdResult> msg, Reply<FdResult> reply)
-      implements FdDriver.Command {
+      implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private DriverState.PipeWrite state;

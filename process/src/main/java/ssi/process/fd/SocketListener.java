@@ -46,7 +46,7 @@ public final class SocketListener extends AbstractBehavior<FdDriver.Command> {
       implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
-  private record PollAgain(long seq) implements FdDriver.Command {
+  private record PollAgain(long seq) implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private final ProcessSettings settings;

@@ -24,7 +24,7 @@ import ssi.process.ProcessSettings;
  */
 final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
 
-  private record PollExpired(long read) implements FdDriver.Command {
+  private record PollExpired(long read) implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private static final char CTRL_C = 3;

@@ -32,14 +32,14 @@ public final class MigrationLog extends AbstractBehavior<MigrationLog.Command> {
   }
 
   /** Send {@code event} to every node's log (this one included). */
-  public record Publish(MigrationEvent event) implements Command {
+  public record Publish(MigrationEvent event) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   /** The migrations kept, oldest first. */
-  public record GetAll(ActorRef<List<MigrationRecord>> replyTo) implements Command {
+  public record GetAll(ActorRef<List<MigrationRecord>> replyTo) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
-  private record Peers(Set<ActorRef<Command>> logs) implements Command {
+  private record Peers(Set<ActorRef<Command>> logs) implements Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private final int max;

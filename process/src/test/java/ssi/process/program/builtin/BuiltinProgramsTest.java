@@ -55,7 +55,7 @@ class BuiltinProgramsTest {
 
   @Test
   void theBuiltInsAreFoundByName() {
-    assertEquals(List.of("cat", "counter", "memtest", "wc", "yes"), Programs.names());
+    assertEquals(List.of("cat", "counter", "echo-server", "memtest", "wc", "yes"), Programs.names());
   }
 
   @Test

@@ -60,10 +60,6 @@ class EchoServerTest {
     nodes.addAll(ClusterTestKits.start("EchoServerTest", 2, """
         ssi.store.url = "%s"
         ssi.process.block-poll = 100ms
-        # Node-local messages of the process module (Process$Step, ProcessTable$Exited,
-        # FdDriver$Op around an LWKT Msg) are not exempt from this check yet; what crosses
-        # nodes is still serialized for real, by Kryo over Artery.
-        akka.actor.serialize-messages = off
         """.formatted(store.url())));
     for (ActorTestKit n : nodes) {
       Mesh.get(n.system());
