@@ -1,6 +1,8 @@
 package ssi.cache.pagecache;
 
 import akka.actor.Address;
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
@@ -89,6 +91,10 @@ public final class PageCache implements Extension {
     Duration resend = settings.resendAfter();
     system.scheduler().scheduleWithFixedDelay(resend, resend, this::resendPending,
         system.executionContext());
+    // A node that leaves (drain, ssi down) writes back what it holds modified first: once it is
+    // removed its grants are revoked and a late write-back would be fenced off as stale.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+        "ssi-page-cache-write-back", () -> syncAll().thenApply(e -> Done.getInstance()));
   }
 
   /** This node's page cache, started on first use (the node starts it at boot). */
@@ -177,6 +183,19 @@ public final class PageCache implements Extension {
       parts.add(flushPage(k.obj(), k.page(), true).toCompletableFuture().thenApply(Reply::errno));
     }
     return all(parts).thenApply(e -> e == Errno.OK ? Reply.ok(null) : Reply.error(e));
+  }
+
+  /** Writes back every modified page this node holds and waits for the store's commit. */
+  public CompletionStage<Errno> syncAll() {
+    List<PageKey> pages;
+    synchronized (core) {
+      pages = List.copyOf(dirty.keySet());
+    }
+    List<CompletableFuture<Errno>> parts = new ArrayList<>();
+    for (PageKey k : pages) {
+      parts.add(flushPage(k.obj(), k.page(), true).toCompletableFuture().thenApply(Reply::errno));
+    }
+    return all(parts);
   }
 
   private static CompletableFuture<Errno> all(List<CompletableFuture<Errno>> parts) {

@@ -21,7 +21,9 @@ import ssi.multijvm.harness.TestCluster;
  * removed by the Split Brain Resolver and killed) — the process resumes on its source and runs
  * to the end with nothing lost; the source dies after the hand-off while the process still
  * uses a driver left there — the process is not hung: the operation fails with EIO and the
- * program ends with its error status, on the target only.
+ * program ends with its error status, on the target only; the source dies before it could write
+ * back the process's memory (the store is down meanwhile) — the process ends "memory lost"
+ * rather than run on stale memory.
  */
 @ExtendWith(MultiJvm.class)
 class MigrationFailureTest {
@@ -95,5 +97,45 @@ class MigrationFailureTest {
     assertEquals(4, done.path("exitStatus").asInt(), "the counter's write failed (EIO) and it "
         + "exited with its write-error status: " + done);
     assertEquals("node-2", done.path("node").asText(), done.toString());
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void sourceDyingBeforeItsWriteBackEndsTheProcessAsMemoryLost(TestCluster cluster)
+      throws Exception {
+    // No periodic write-back: the counter's page stays modified on its node until the migration.
+    cluster.withProperty("ssi.cache.write-back-interval", "10m").start(3);
+    NodeProcess n1 = cluster.node(1);
+    NodeProcess n3 = cluster.node(3);
+    // A counter whose count lives in its memory, printing to a tty (no file: nothing of its own
+    // needs the store), sleeping 3 s between lines.
+    long pid = http.spawn(n3, "{\"program\":\"counter\",\"args\":[\"1000\",\"3000\"],"
+        + "\"node\":\"node-1\",\"stdout\":{\"tty\":true}}").get(0);
+    Await.until(Duration.ofSeconds(30), "the counter has counted in its memory", () ->
+        assertTrue(http.info(n3, pid).path("steps").asLong() >= 4));
+
+    cluster.store().kill9(); // node-1 can no longer write the process's pages back
+    java.util.concurrent.CompletableFuture<ProcessHttp.Answer> migration =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return http.migrate(n3, pid, "node-2");
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    Await.until(Duration.ofSeconds(30), "the core is on node-2, its pages still on node-1", () -> {
+      JsonNode p = http.info(n3, pid);
+      assertEquals("node-2", p.path("node").asText(), p.toString());
+      assertEquals("pages", p.path("residual").path(0).path("kind").asText(), p.toString());
+    });
+
+    n1.kill9();
+    JsonNode done = http.awaitExit(n3, pid, EXIT);
+    assertEquals(137, done.path("exitStatus").asInt(), done.toString());
+    assertTrue(done.path("exitReason").asText().contains("memory lost"), done.toString());
+    ProcessHttp.Answer a = migration.get(90, TimeUnit.SECONDS);
+    assertEquals(503, a.status(), a.text());
+    assertTrue(a.text().contains("memory lost"), a.text());
+    cluster.store().restart();
   }
 }

@@ -22,7 +22,8 @@ import ssi.multijvm.harness.TestCluster;
  * several times while data flows, and a {@code memtest} is migrated twice while it fills its
  * memory. The consumer's file must hold exactly the lines 1..N (no loss, no duplicate, no
  * reordering of any fd message) and memtest must verify every byte of its memory on the node it
- * ends on. Then bad requests to the process routes get JSON 4xx and change nothing.
+ * ends on. Two processes on different nodes share a mapped file (the reader migrating meanwhile).
+ * Then bad requests to the process routes get JSON 4xx and change nothing.
  */
 @ExtendWith(MultiJvm.class)
 class MigrationUnderLoadTest {
@@ -112,7 +113,23 @@ class MigrationUnderLoadTest {
     }
     assertEquals(records.size(), complete, history.toString());
 
+    sharedMappingAcrossNodes(cluster);
     badInputChangesNothing(cluster, pipe.get(0));
+  }
+
+  /** Two processes on different nodes share a mapped file; the reader migrates meanwhile. */
+  private void sharedMappingAcrossNodes(TestCluster cluster) throws Exception {
+    long waiter = http.spawn(cluster.node(1), "{\"program\":\"shm\",\"args\":[\"wait\","
+        + "\"/load/shm\",\"hello-from-node-3\"],\"node\":\"node-1\","
+        + "\"stdout\":{\"file\":\"/load/shm.out\"}}").get(0);
+    http.migrated(cluster.node(1), waiter, "node-2");
+    long writer = http.spawn(cluster.node(3), "{\"program\":\"shm\",\"args\":[\"write\","
+        + "\"/load/shm\",\"hello-from-node-3\"],\"node\":\"node-3\"}").get(0);
+    assertEquals(0, http.awaitExit(cluster.node(3), writer, EXIT).path("exitStatus").asInt());
+    JsonNode w = http.awaitExit(cluster.node(1), waiter, EXIT);
+    assertEquals(0, w.path("exitStatus").asInt(), "the reader saw the store: " + w);
+    assertEquals("hello-from-node-3\n", text(http.read(cluster.node(1),
+        ProcessHttp.fileObject(w, 1), "hello-from-node-3\n".length())));
   }
 
   private void badInputChangesNothing(TestCluster cluster, long exitedPid) throws Exception {

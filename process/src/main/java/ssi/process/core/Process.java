@@ -160,6 +160,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private String migrationId;
   private ProcessImage outgoing;
   private String pendingTarget;
+  private final List<Kill> heldKills = new ArrayList<>();
 
   // migration, target side
   private String source;
@@ -268,7 +269,13 @@ public final class Process extends AbstractBehavior<Process.Command> {
     if (state != State.RUNNING || busy) {
       return this;
     }
-    if (atBoundary()) {
+    if (pendingSignal != null) { // a step boundary: a pending kill or migration happens now
+      String sig = pendingSignal;
+      pendingSignal = null;
+      return exit(128 + signalNumber(sig), "killed by " + sig);
+    }
+    if (pendingMigrate != null) {
+      startMigration();
       return this;
     }
     busy = true;
@@ -287,21 +294,6 @@ public final class Process extends AbstractBehavior<Process.Command> {
     }
     current = call;
     return execute(call);
-  }
-
-  /** Handles a pending kill or migration at a step boundary; true when the process stopped. */
-  private boolean atBoundary() {
-    if (pendingSignal != null) {
-      String sig = pendingSignal;
-      pendingSignal = null;
-      exit(128 + signalNumber(sig), "killed by " + sig);
-      return true;
-    }
-    if (pendingMigrate != null) {
-      startMigration();
-      return true;
-    }
-    return false;
   }
 
   private Behavior<Command> execute(Syscall call) {
@@ -545,6 +537,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
       k.replyTo().tell(Reply.error(Errno.EINVAL)); // already exited
       return this;
     }
+    if (state == State.MIGRATING) {
+      heldKills.add(k); // for whichever node runs the process once the hand-off is decided
+      return this;
+    }
     String sig = k.signal() == null ? "TERM" : k.signal();
     k.replyTo().tell(Reply.ok(sig));
     if ("KILL".equals(sig) || !busy || current instanceof Syscall.Sleep
@@ -624,14 +620,14 @@ public final class Process extends AbstractBehavior<Process.Command> {
       m.replyTo().tell(MigrationResult.failed(404, "no such node: " + m.to()));
     } else {
       pendingMigrate = m;
-      if (!busy) {
-        atBoundary();
-      } else if (current instanceof Syscall.Sleep) {
+      if (busy && current instanceof Syscall.Sleep) {
         busy = false; // the sleep goes on on the target, until the same deadline
         redo = current;
         current = null;
         timers.cancel("sleep");
-        atBoundary();
+      }
+      if (!busy) {
+        startMigration();
       }
     }
     return this;
@@ -668,6 +664,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
       successor = a.reply().value();
       state = State.SHELL;
       successor.tell(new CoreMoved(migrationId, pauseMs));
+      heldKills.forEach(successor::tell);
+      heldKills.clear();
       table.tell(new ProcessTable.MovedAway(pid));
       ctx.getLog().info("process {} moved to {} (core pause {} ms)", pid, to, pauseMs);
       writeBack();
@@ -686,6 +684,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     outgoing.replyTo().tell(MigrationResult.failed(503, why));
     outgoing = null;
     state = State.RUNNING;
+    heldKills.forEach(ctx.getSelf()::tell);
+    heldKills.clear();
     ctx.getSelf().tell(Step.INSTANCE);
     return this;
   }

@@ -89,6 +89,10 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
 
   private Behavior<FdDriver.Command> onDone(Done d) {
     busy = false;
+    if (!d.reply().isOk()) {
+      getContext().getLog().warn("file {} ({}): {} failed with {}", state.path(),
+          state.handle(), d.msg().body().getClass().getSimpleName(), d.reply().errno());
+    }
     state = new DriverState.File(state.port(), state.handle(), state.path(), d.newOffset(),
         state.append());
     Lwkt.replymsg(d.msg(), d.reply());

@@ -55,7 +55,8 @@ class BuiltinProgramsTest {
 
   @Test
   void theBuiltInsAreFoundByName() {
-    assertEquals(List.of("cat", "counter", "echo-server", "memtest", "wc", "yes"), Programs.names());
+    assertEquals(List.of("cat", "counter", "echo-server", "memtest", "shm", "wc", "yes"),
+        Programs.names());
   }
 
   @Test
@@ -115,6 +116,17 @@ class BuiltinProgramsTest {
   }
 
   @Test
+  void shmWaitSeesWhatShmWriteStoredInTheMappedFile() {
+    Machine m = new Machine();
+    assertEquals(1, m.run(make("shm", "wait", "/s", "hi", "10", "3")), "nothing there yet");
+    assertEquals(20, m.sleptMillis, "two sleeps between three reads");
+    assertEquals(0, m.run(make("shm", "write", "/s", "hi"), BuiltinProgramsTest::migrate));
+    assertEquals(0, m.run(make("shm", "wait", "/s", "hi"), BuiltinProgramsTest::migrate));
+    assertEquals("hi\n", m.out());
+    assertTrue(m.memory.isEmpty(), "the mapping, not the process's own memory");
+  }
+
+  @Test
   void badArgumentsAreRefusedWithTheReason() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> make("counter", "/x", "ten"));
@@ -122,5 +134,7 @@ class BuiltinProgramsTest {
     assertThrows(IllegalArgumentException.class, () -> make("memtest", "0"));
     assertThrows(IllegalArgumentException.class, () -> make("wc", "extra"));
     assertThrows(IllegalArgumentException.class, () -> make("yes", "-1"));
+    assertThrows(IllegalArgumentException.class, () -> make("shm", "read", "/s", "x"));
+    assertThrows(IllegalArgumentException.class, () -> make("shm", "write", "rel", "x"));
   }
 }

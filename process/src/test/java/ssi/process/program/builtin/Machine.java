@@ -21,6 +21,9 @@ import ssi.process.program.Syscall;
 final class Machine {
 
   final Map<Long, Byte> memory = new HashMap<>();
+  /** Mapped files by path: region i (from 1) is the i-th path mapped; shared by programs run here. */
+  final Map<String, Map<Long, Byte>> mappedFiles = new HashMap<>();
+  private final java.util.List<String> regions = new java.util.ArrayList<>();
   final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   final Map<String, ByteArrayOutputStream> files = new HashMap<>();
   private final Map<Integer, String> opened = new HashMap<>();
@@ -84,19 +87,25 @@ final class Machine {
       opened.put(fd, o.path());
       files.computeIfAbsent(o.path(), k -> new ByteArrayOutputStream());
       return SysResult.ok(fd);
+    } else if (call instanceof Syscall.Mmap m) {
+      mappedFiles.computeIfAbsent(m.path(), k -> new HashMap<>());
+      regions.add(m.path());
+      return SysResult.ok(regions.size());
     } else if (call instanceof Syscall.MemRead m) {
+      Map<Long, Byte> mem = m.region() == 0 ? memory : mappedFiles.get(regions.get(m.region() - 1));
       byte[] b = new byte[m.len()];
       for (int i = 0; i < b.length; i++) {
         long at = m.offset() + i;
-        b[i] = memory.getOrDefault(at, (byte) 0);
+        b[i] = mem.getOrDefault(at, (byte) 0);
         if (at == corruptOffset) {
           b[i] ^= 1;
         }
       }
       return SysResult.data(b);
     } else if (call instanceof Syscall.MemWrite m) {
+      Map<Long, Byte> mem = m.region() == 0 ? memory : mappedFiles.get(regions.get(m.region() - 1));
       for (int i = 0; i < m.data().length; i++) {
-        memory.put(m.offset() + i, m.data()[i]);
+        mem.put(m.offset() + i, m.data()[i]);
       }
       return SysResult.ok(m.data().length);
     } else if (call instanceof Syscall.Sleep s) {
