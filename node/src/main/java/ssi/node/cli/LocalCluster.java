@@ -54,6 +54,30 @@ final class LocalCluster {
     return home.resolve(".ssi");
   }
 
+  /**
+   * The class path the store and the nodes run from: a copy of the node jar in the state
+   * directory, so that rebuilding the project ({@code bin/ssi} does when sources changed) never
+   * swaps the jar under running JVMs. The copy is refreshed only while no node of this cluster
+   * runs; a class path that is not a single jar (an IDE, tests) is used as it is.
+   */
+  String runClasspath() throws java.io.IOException {
+    String cp = System.getProperty("java.class.path");
+    Path jar = Path.of(cp);
+    if (cp.contains(java.io.File.pathSeparator) || !cp.endsWith(".jar")
+        || !java.nio.file.Files.isRegularFile(jar)) {
+      return cp;
+    }
+    Path copy = stateDir().resolve("ssi-node.jar");
+    if (!java.nio.file.Files.exists(copy) || aliveNodes().isEmpty()) {
+      java.nio.file.Files.createDirectories(stateDir());
+      Path tmp = stateDir().resolve("ssi-node.jar.tmp");
+      java.nio.file.Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      java.nio.file.Files.move(tmp, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    return copy.toString();
+  }
+
   Path nodesDir() {
     return stateDir().resolve("nodes");
   }

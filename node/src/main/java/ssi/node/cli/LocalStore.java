@@ -129,7 +129,7 @@ final class LocalStore {
     }
     command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), MAIN_CLASS,
+        "-cp", cluster.runClasspath(), MAIN_CLASS,
         "--data-dir", dataDir().toString(), "--port", Integer.toString(port)));
     Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)

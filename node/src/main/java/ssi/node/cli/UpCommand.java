@@ -139,6 +139,7 @@ final class UpCommand implements Callable<Integer> {
       seeds.add("127.0.0.1:" + (managementPortBase + i));
     }
     List<LocalCluster.NodeRecord> started = new ArrayList<>();
+    String classpath = cluster.runClasspath();
     for (int i = 0; i < nodes; i++) {
       String name = "node-" + (i + 1);
       Path log = cluster.logsDir().resolve(name + ".log");
@@ -159,7 +160,7 @@ final class UpCommand implements Callable<Integer> {
       if (Files.isRegularFile(conf)) {
         command.add("-Dconfig.file=" + conf);
       }
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "ssi.node.Main"));
+      command.addAll(List.of("-cp", classpath, "ssi.node.Main"));
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());

@@ -79,8 +79,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
   public record GetInfo(ActorRef<ProcessInfo> replyTo) implements Command {
   }
 
-  /** From the source's shell: the core pause measured there. */
-  public record CoreMoved(String migration, double pauseMs) implements Command {
+  /** From the source's shell: the core pause measured there, and when the migration began. */
+  public record CoreMoved(String migration, double pauseMs, long startedAtMillis)
+      implements Command {
   }
 
   /** From the source's shell: its write-back of this process's pages finished. */
@@ -157,6 +158,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private Migrate pendingMigrate;
   private String pendingSignal;
   private long pauseStarted;
+  private long pauseStartedMillis;
   private String migrationId;
   private ProcessImage outgoing;
   private String pendingTarget;
@@ -639,6 +641,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     pendingTarget = m.to();
     state = State.MIGRATING;
     pauseStarted = System.nanoTime();
+    pauseStartedMillis = System.currentTimeMillis();
     migrationId = "m-" + pid + "-" + (migrations + 1) + "-" + Long.toHexString(System.nanoTime());
     outgoing = new ProcessImage(pid, programName, args, env, program, last, redo, sleepUntil,
         regions, List.copyOf(fds.values()), steps, migrations + 1, startedAt, migrationId, self,
@@ -663,7 +666,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
       double pauseMs = (System.nanoTime() - pauseStarted) / 1e6;
       successor = a.reply().value();
       state = State.SHELL;
-      successor.tell(new CoreMoved(migrationId, pauseMs));
+      successor.tell(new CoreMoved(migrationId, pauseMs, pauseStartedMillis));
       heldKills.forEach(successor::tell);
       heldKills.clear();
       table.tell(new ProcessTable.MovedAway(pid));
@@ -805,7 +808,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     publishPiece("core", c.pauseMs());
     MigrationRecord r = record;
     record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), r.state(),
-        r.startedAtMillis(), r.totalMs(), prepend(new MigrationRecord.Piece("core", c.pauseMs(),
+        Math.min(r.startedAtMillis(), c.startedAtMillis()), r.totalMs(),
+        prepend(new MigrationRecord.Piece("core", c.pauseMs(),
         System.currentTimeMillis()), r.pieces()));
     maybeComplete();
     return this;

@@ -22,6 +22,9 @@ import ssi.files.api.Files;
  */
 final class FileDriver extends AbstractBehavior<FdDriver.Command> {
 
+  /** Tries of an operation that may be repeated (a read, a write at an offset) on ETIMEDOUT. */
+  private static final int TRIES = 3;
+
   private record Done(Msg<FdOp, FdResult> msg, Reply<FdResult> reply, long newOffset)
       implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
@@ -31,6 +34,7 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
   private boolean busy;
   private ActorRef<FdDriver.Quiesced> quiescer;
   private boolean quiesced;
+  private int tries;
 
   static Behavior<FdDriver.Command> create(DriverState.File state) {
     return Behaviors.setup(ctx -> new FileDriver(ctx, state));
@@ -88,6 +92,17 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> onDone(Done d) {
+    boolean idempotent = d.msg().body() instanceof FdOp.Read || !state.append();
+    if (d.reply().errno() == Errno.ETIMEDOUT && idempotent && ++tries < TRIES) {
+      // The file's entity did not answer (e.g. its shard was being handed over by a node that
+      // left): doing the same read or write at the same offset again is harmless. An append is
+      // not repeated — it may have happened.
+      getContext().getLog().info("file {}: {} timed out; trying again", state.path(),
+          d.msg().body().getClass().getSimpleName());
+      start(d.msg());
+      return this;
+    }
+    tries = 0;
     busy = false;
     if (!d.reply().isOk()) {
       getContext().getLog().warn("file {} ({}): {} failed with {}", state.path(),
