@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import ssi.bench.Goal;
+import ssi.bench.QuietLogs;
 import ssi.bench.Suite;
 import ssi.bench.cache.ProtocolPump.Cost;
 

@@ -1,16 +1,16 @@
-package ssi.bench.cache;
+package ssi.bench;
 
 import java.lang.reflect.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raises the root log level while the cache suite's nodes run (the page store, HikariCP, the
+ * Raises the root log level while a suite's cluster nodes run (the page store, HikariCP, the
  * embedded PostgreSQL and the mesh log at INFO on start and stop), and restores it on close. Uses
  * logback through reflection (it is only on the runtime class path); without logback it does
  * nothing.
  */
-final class QuietLogs implements AutoCloseable {
+public final class QuietLogs implements AutoCloseable {
 
   private final Object root;
   private final Method setLevel;
@@ -23,7 +23,7 @@ final class QuietLogs implements AutoCloseable {
   }
 
   /** Sets the root logger to {@code level} (a logback level name, e.g. WARN or ERROR). */
-  static QuietLogs at(String level) {
+  public static QuietLogs at(String level) {
     try {
       Logger root = LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
       Class<?> levelClass = Class.forName("ch.qos.logback.classic.Level");
