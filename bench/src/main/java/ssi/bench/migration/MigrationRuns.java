@@ -1,0 +1,343 @@
+package ssi.bench.migration;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import ssi.actors.lwkt.Reply;
+import ssi.bench.migration.MigrationMessages.CopyAck;
+import ssi.bench.migration.MigrationMessages.CopyPages;
+import ssi.bench.migration.MigrationMessages.ProbeReply;
+import ssi.cache.pagecache.PageCache;
+import ssi.cache.store.PageStores;
+import ssi.process.core.ProcessInfo;
+import ssi.process.migration.MigrationRecord;
+
+/**
+ * The timed part of the suite, on {@link MigrationNodes}: pairs of runs, each pair a piecemeal
+ * migration and a stop-and-copy of the same kind of process ({@code bench-touch}: PAGES pages
+ * written, then waiting in a tty read), both from node a to node b, with a block of raw Artery
+ * asks b → a after each run.
+ *
+ * <ul>
+ *   <li><b>Piecemeal</b>: {@code Processes.migrate}; the record's "core" piece is the pause of
+ *       the process (measured by the process: from its pause at a step boundary until the target
+ *       adopted it), its "fd 0 (tty)" piece the pause of the tty driver's move (measured by the
+ *       process on b: from the quiesce request to the driver's state arriving). Then the suite
+ *       types the line, the process reads TOUCH pages on b, checks them and exits 0; the pages
+ *       that arrived at b meanwhile (grants and data received by b's page cache) are counted.
+ *   <li><b>Stop-and-copy</b>: while the process waits in its read (it cannot touch its memory),
+ *       the suite copies its whole address space to b — every page read through a's page cache
+ *       and sent over Artery in 64 KiB batches, all in flight at once, to an actor on b that
+ *       writes them into a fresh object through b's page cache and acknowledges — and then moves
+ *       it with the same migration, whose core and fd pieces a stop-and-copy has to pay as well.
+ *       Its pause: copy + core + fd.
+ * </ul>
+ */
+final class MigrationRuns {
+
+  /** How much is measured. */
+  record Plan(int pairs, int warmAsks, int asksPerBlock, int pages, int touch, int small) {
+    static final Plan FULL = new Plan(15, 2_000, 1_000, 256, 16, 7);
+    static final Plan QUICK = new Plan(3, 500, 300, 256, 16, 2);
+  }
+
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+  private static final int BATCH_PAGES = 16;
+  private static final String TRIGGER = "go\n";
+
+  private final MigrationNodes nodes;
+  private final Plan plan;
+  private final ProcessControl control;
+  private final List<Double> pieceCore = new ArrayList<>();
+  private final List<Double> pieceFd = new ArrayList<>();
+  private final List<Double> pieceTotal = new ArrayList<>();
+  private final List<Double> copyCopy = new ArrayList<>();
+  private final List<Double> copyCore = new ArrayList<>();
+  private final List<Double> copyFd = new ArrayList<>();
+  private final List<Double> copyPause = new ArrayList<>();
+  private final List<Double> rawTransfer = new ArrayList<>();
+  private final List<Double> smallCore = new ArrayList<>();
+  private final List<Double> smallFd = new ArrayList<>();
+  private final List<Long> rtt = new ArrayList<>();
+  private final Map<String, Long> arrived = new TreeMap<>();
+  private long moved;
+  private long touched;
+  private long txn;
+
+  MigrationRuns(MigrationNodes nodes, Plan plan) {
+    this.nodes = nodes;
+    this.plan = plan;
+    this.control = new ProcessControl(nodes.a());
+  }
+
+  /** Runs the pairs, with the ask blocks between them. */
+  void run() throws Exception {
+    for (int i = 0; i < plan.warmAsks(); i++) {
+      ask();
+    }
+    // One untimed pair first: the first spawn, migration and copy load classes and start
+    // entities that later runs find started.
+    piecemeal(false);
+    stopAndCopy(false);
+    for (int i = 0; i < plan.pairs(); i++) {
+      long t0 = System.nanoTime();
+      piecemeal(true);
+      askBlock();
+      stopAndCopy(true);
+      askBlock();
+      int last = pieceCore.size() - 1;
+      System.out.println(String.format(Locale.ROOT,
+          "  pair %d: piecemeal core %.3f ms, fd %.3f ms; stop-and-copy %.3f ms (copy %.3f); "
+              + "%.1f s", i + 1, pieceCore.get(last), pieceFd.get(last), copyPause.get(last),
+          copyCopy.get(last), (System.nanoTime() - t0) / 1e9));
+    }
+    for (int i = 0; i < plan.small(); i++) {
+      small();
+    }
+  }
+
+  private void askBlock() throws Exception {
+    for (int i = 0; i < plan.asksPerBlock(); i++) {
+      rtt.add(ask());
+    }
+  }
+
+  private long ask() throws Exception {
+    long t = ++txn;
+    ActorSystem<Void> b = nodes.b();
+    long t0 = System.nanoTime();
+    ProbeReply r = AskPattern.<MigrationMessages.ProbeAsk, ProbeReply>ask(nodes.responderOnA(),
+            to -> new MigrationMessages.ProbeAsk(t, to), ASK_TIMEOUT, b.scheduler())
+        .toCompletableFuture().get();
+    long ns = System.nanoTime() - t0;
+    if (r.txn() != t) {
+      throw new IllegalStateException("ask " + t + " answered " + r.txn());
+    }
+    return ns;
+  }
+
+  private void piecemeal(boolean record) throws Exception {
+    long pid = control.spawnTouch(MigrationNodes.A, plan.pages(), plan.touch());
+    control.awaitState(control.find(pid).ref(), "waiting");
+    Map<String, Long> before = PageCache.get(nodes.b()).stats().received();
+    long t0 = System.nanoTime();
+    MigrationRecord r = control.migrate(pid, MigrationNodes.B);
+    double wallMs = (System.nanoTime() - t0) / 1e6;
+    control.type(pid, TRIGGER);
+    ProcessInfo end = checkExit(pid);
+    Map<String, Long> after = PageCache.get(nodes.b()).stats().received();
+    if (!record) {
+      return;
+    }
+    pieceCore.add(ProcessControl.pause(r, "core"));
+    pieceFd.add(ProcessControl.pause(r, "fd 0"));
+    pieceTotal.add(wallMs);
+    long pages = delta(before, after, "Grant") + delta(before, after, "Data");
+    moved += pages;
+    touched += plan.touch();
+    for (String type : after.keySet()) {
+      arrived.merge(type, delta(before, after, type), Long::sum);
+    }
+    if (!end.node().equals(MigrationNodes.B)) {
+      throw new IllegalStateException("process " + pid + " ended on " + end.node());
+    }
+  }
+
+  private void stopAndCopy(boolean record) throws Exception {
+    long pid = control.spawnTouch(MigrationNodes.A, plan.pages(), plan.touch());
+    control.awaitState(control.find(pid).ref(), "waiting");
+    long space = addressSpace(pid);
+    long target = ProcessControl.await(PageStores.get(nodes.a()).store().orElseThrow()
+        .nextObjectId()).value();
+    long tr = System.nanoTime();
+    copy(space, -1);
+    double rawMs = (System.nanoTime() - tr) / 1e6;
+    long t0 = System.nanoTime();
+    copy(space, target);
+    double copyMs = (System.nanoTime() - t0) / 1e6;
+    MigrationRecord r = control.migrate(pid, MigrationNodes.B);
+    control.type(pid, TRIGGER);
+    checkExit(pid);
+    checkCopied(space, target);
+    if (!record) {
+      return;
+    }
+    double core = ProcessControl.pause(r, "core");
+    double fd = ProcessControl.pause(r, "fd 0");
+    copyCopy.add(copyMs);
+    rawTransfer.add(rawMs);
+    copyCore.add(core);
+    copyFd.add(fd);
+    copyPause.add(copyMs + core + fd);
+  }
+
+  /**
+   * A detail: the piecemeal migration of a process with a single page of memory, so that the
+   * source's background write-back (one page) hardly competes with the fd driver's move.
+   */
+  private void small() throws Exception {
+    long pid = control.spawnTouch(MigrationNodes.A, 1, 1);
+    control.awaitState(control.find(pid).ref(), "waiting");
+    MigrationRecord r = control.migrate(pid, MigrationNodes.B);
+    control.type(pid, TRIGGER);
+    checkExit(pid);
+    smallCore.add(ProcessControl.pause(r, "core"));
+    smallFd.add(ProcessControl.pause(r, "fd 0"));
+  }
+
+  /**
+   * Every page of {@code space}: read on a (hits), sent to b in batches, written there into
+   * {@code target} (-1: only sent and acknowledged, not written).
+   */
+  private void copy(long space, long target) throws Exception {
+    PageCache a = PageCache.get(nodes.a());
+    List<CompletableFuture<CopyAck>> acks = new ArrayList<>();
+    int batch = BATCH_PAGES * TouchProgram.PAGE;
+    for (long off = 0; off < (long) plan.pages() * TouchProgram.PAGE; off += batch) {
+      long at = off;
+      acks.add(a.read(space, at, batch).toCompletableFuture().thenCompose(r -> {
+        if (!r.isOk()) {
+          return CompletableFuture.completedFuture(new CopyAck(at, false));
+        }
+        return AskPattern.<CopyPages, CopyAck>ask(nodes.sinkOnB(),
+            to -> new CopyPages(target, at, r.value(), to), ASK_TIMEOUT,
+            nodes.a().scheduler()).toCompletableFuture();
+      }));
+    }
+    for (CompletableFuture<CopyAck> f : acks) {
+      if (!ProcessControl.await(f).ok()) {
+        throw new IllegalStateException("the copy of object " + space + " failed at "
+            + f.get().offset());
+      }
+    }
+  }
+
+  /** The copy is byte for byte what the process wrote (read on b, from its own cache). */
+  private void checkCopied(long space, long target) throws Exception {
+    int len = plan.pages() * TouchProgram.PAGE;
+    Reply<byte[]> want = ProcessControl.await(PageCache.get(nodes.a()).read(space, 0, len));
+    Reply<byte[]> got = ProcessControl.await(PageCache.get(nodes.b()).read(target, 0, len));
+    if (!want.isOk() || !got.isOk() || !Arrays.equals(want.value(), got.value())) {
+      throw new IllegalStateException("the stop-and-copy copy of " + space + " differs");
+    }
+  }
+
+  /**
+   * The process's address-space object. The process API does not show it; spawn allocates it
+   * together with the pid, from the same sequence (so it is pid - 1 or pid + 1), and the process
+   * has just written all its pages on a: the candidate whose every page a holds exclusively.
+   */
+  private long addressSpace(long pid) {
+    PageCache a = PageCache.get(nodes.a());
+    List<Long> found = new ArrayList<>();
+    for (long obj : new long[] {pid - 1, pid + 1}) {
+      boolean all = true;
+      for (int p = 0; p < plan.pages() && all; p++) {
+        all = a.state(obj, p).exclusive();
+      }
+      if (all) {
+        found.add(obj);
+      }
+    }
+    if (found.size() != 1) {
+      throw new IllegalStateException("cannot tell the address space of process " + pid
+          + ": candidates held exclusively on a " + found);
+    }
+    return found.get(0);
+  }
+
+  private ProcessInfo checkExit(long pid) throws Exception {
+    ProcessInfo end = control.awaitExit(pid, List.of(nodes.b(), nodes.a()));
+    if (end.exitStatus() == null || end.exitStatus() != 0) {
+      throw new IllegalStateException("process " + pid + " ended with " + end.exitStatus()
+          + " (" + end.exitReason() + ")");
+    }
+    return end;
+  }
+
+  private static long delta(Map<String, Long> before, Map<String, Long> after, String type) {
+    return after.getOrDefault(type, 0L) - before.getOrDefault(type, 0L);
+  }
+
+  static double median(List<Double> xs) {
+    double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  double medianRttMs() {
+    return median(rtt.stream().map(ns -> ns / 1e6).toList());
+  }
+
+  double corePauseMs() {
+    return median(pieceCore);
+  }
+
+  double stopCopyPauseMs() {
+    return median(copyPause);
+  }
+
+  double fdPauseMs() {
+    return median(pieceFd);
+  }
+
+  long moved() {
+    return moved;
+  }
+
+  long touched() {
+    return touched;
+  }
+
+  /** The detail lines. */
+  void print() {
+    System.out.println(String.format(Locale.ROOT,
+        "piecemeal (%d runs, %d pages written, %d touched after): core pause median %.3f ms "
+            + "(min %.3f, max %.3f); fd 0 (tty) move pause median %.3f ms (min %.3f, max %.3f); "
+            + "whole migrate call median %.1f ms",
+        pieceCore.size(), plan.pages(), plan.touch(), median(pieceCore), min(pieceCore),
+        max(pieceCore), median(pieceFd), min(pieceFd), max(pieceFd), median(pieceTotal)));
+    System.out.println(String.format(Locale.ROOT,
+        "stop-and-copy (%d runs, %d KiB copied in %d-page batches): pause median %.3f ms "
+            + "(min %.3f, max %.3f) = copy median %.3f + core median %.3f + fd median %.3f",
+        copyPause.size(), plan.pages() * TouchProgram.PAGE / 1024, BATCH_PAGES,
+        median(copyPause), min(copyPause), max(copyPause), median(copyCopy), median(copyCore),
+        median(copyFd)));
+    double lower = median(rawTransfer) + median(copyCore) + median(copyFd);
+    System.out.println(String.format(Locale.ROOT,
+        "  detail: the transfer alone (the same batches acknowledged on b without writing "
+            + "them) median %.3f ms; a stop-and-copy costing only that + core + fd would pause "
+            + "%.3f ms, core pause / that = %.3f", median(rawTransfer), lower,
+        median(pieceCore) / lower));
+    if (!smallCore.isEmpty()) {
+      System.out.println(String.format(Locale.ROOT,
+          "  detail: piecemeal migrations of a 1-page process (%d runs, little write-back "
+              + "behind them): core pause median %.3f ms, fd 0 (tty) move pause median %.3f ms",
+          smallCore.size(), median(smallCore), median(smallFd)));
+    }
+    System.out.println(String.format(Locale.ROOT,
+        "pages that arrived at b after the piecemeal migrations: %d (grants + data) for %d "
+            + "distinct pages touched; b's received protocol messages meanwhile: %s",
+        moved, touched, arrived));
+    List<Double> ms = rtt.stream().map(ns -> ns / 1e6).sorted().toList();
+    System.out.println(String.format(Locale.ROOT,
+        "raw Artery ask b -> a (%d in blocks of %d between the runs, after %d warm-up): "
+            + "median %.3f ms, p10 %.3f, p90 %.3f", ms.size(), plan.asksPerBlock(),
+        plan.warmAsks(), median(ms), ms.get(ms.size() / 10), ms.get(ms.size() * 9 / 10)));
+  }
+
+  private static double min(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+  }
+}
