@@ -36,9 +36,9 @@ public final class MigrationSuite implements Suite {
   static final double FD_TARGET = 10;
   static final double KIB_PER_PROCESS_TARGET = 32;
   static final double NODE_MIB_TARGET = 64;
-  /** Idle processes spawned for the heap per process: 1,000 (DESIGN §13); 250 with --quick. */
+  /** Idle processes spawned for the heap per process: 1,000 (DESIGN §13); 200 with --quick. */
   static final int IDLE_PROCESSES = 1_000;
-  static final int IDLE_PROCESSES_QUICK = 250;
+  static final int IDLE_PROCESSES_QUICK = 200;
 
   @Override
   public String name() {
