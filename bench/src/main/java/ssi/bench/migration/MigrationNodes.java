@@ -55,7 +55,8 @@ final class MigrationNodes implements AutoCloseable {
   /**
    * On top of the default config: a cluster on loopback ports chosen by the OS, the mesh's bulk
    * endpoint on Artery's large-message stream, no downing provider, two CPUs per node, warnings
-   * only, Management on 127.0.0.1 on a port chosen by the OS.
+   * only, Management on 127.0.0.1 on a port chosen by the OS; short shutdown phases for leaving
+   * the cluster and handing shards over (the nodes stop together, so nobody takes them over).
    */
   private static final String OVERRIDES = """
       akka.actor.provider = cluster
@@ -69,6 +70,8 @@ final class MigrationNodes implements AutoCloseable {
       akka.coordinated-shutdown.exit-jvm = off
       akka.management.http.hostname = "127.0.0.1"
       akka.management.http.port = 0
+      akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 2s
+      akka.coordinated-shutdown.phases.cluster-exiting.timeout = 2s
       ssi.cpus = 2
       """;
 
@@ -255,11 +258,14 @@ final class MigrationNodes implements AutoCloseable {
         Cluster.get(b).selfMember().address());
   }
 
-  /** Terminates b, then a, then stops PostgreSQL. */
+  /** Terminates the nodes, then stops PostgreSQL. */
   @Override
   public void close() {
+    long t0 = System.nanoTime();
     try {
       terminate(List.of(a, b));
+      System.out.println(String.format(Locale.ROOT, "nodes stopped in %.1f s",
+          (System.nanoTime() - t0) / 1e9));
     } finally {
       try {
         store.close();
@@ -267,12 +273,14 @@ final class MigrationNodes implements AutoCloseable {
         System.out.println("the embedded PostgreSQL did not stop cleanly: " + e);
       }
     }
+    System.out.println(String.format(Locale.ROOT, "nodes and PostgreSQL stopped in %.1f s",
+        (System.nanoTime() - t0) / 1e9));
   }
 
+  /** Terminates all at once (one by one, each would wait for the others to see it leave). */
   private static void terminate(List<ActorSystem<Void>> systems) {
-    for (int i = systems.size() - 1; i >= 0; i--) {
-      ActorSystem<Void> s = systems.get(i);
-      s.terminate();
+    systems.forEach(ActorSystem::terminate);
+    for (ActorSystem<Void> s : systems) {
       try {
         s.getWhenTerminated().toCompletableFuture()
             .get(TERMINATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
