@@ -19,8 +19,9 @@ import ssi.bench.Suite;
  *       {@link MigrationRuns};
  *   <li>{@code pages-moved-vs-touched}: pages that arrived at the target after the piecemeal
  *       migrations / distinct pages the processes touched there;
- *   <li>{@code fd-pause-vs-rtt}: median pause of the tty driver's move / median raw Artery ask
- *       round trip between the same two nodes, in the same direction (target to source);
+ *   <li>{@code fd-pause-vs-rtt}: median pause of the tty driver's move (in the piecemeal and
+ *       the stop-and-copy runs' migrations) / median raw Artery ask round trip between the same
+ *       two nodes, in the same direction (target to source);
  *   <li>{@code heap-kib-per-idle-process}: heap growth per idle process, 1,000 counters on one
  *       node ({@link IdleProcesses});
  *   <li>{@code idle-node-heap-mib}: heap of an idle node, the first node of the JVM measured
