@@ -4,18 +4,12 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import ssi.actors.lwkt.Reply;
-import ssi.bench.migration.MigrationMessages.CopyAck;
-import ssi.bench.migration.MigrationMessages.CopyPages;
 import ssi.bench.migration.MigrationMessages.ProbeReply;
 import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.PageStores;
 import ssi.process.core.ProcessInfo;
 import ssi.process.migration.MigrationRecord;
 
@@ -37,7 +31,7 @@ import ssi.process.migration.MigrationRecord;
  *       the suite copies its whole address space to b — every page read through a's page cache
  *       and sent over Artery in 64 KiB batches, all in flight at once, to an actor on b that
  *       writes them into a fresh object through b's page cache (its directory started before,
- *       untimed) and acknowledges — and then moves
+ *       untimed) and acknowledges ({@link StopAndCopy}) — and then moves
  *       it with the same migration, whose core and fd pieces a stop-and-copy has to pay as well.
  *       Its pause: copy + core + fd.
  * </ul>
@@ -52,12 +46,12 @@ final class MigrationRuns {
   }
 
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
-  private static final int BATCH_PAGES = 16;
   private static final String TRIGGER = "go\n";
 
   private final MigrationNodes nodes;
   private final Plan plan;
   private final ProcessControl control;
+  private final StopAndCopy copier;
   private final List<Double> pieceCore = new ArrayList<>();
   private final List<Double> pieceFd = new ArrayList<>();
   private final List<Double> pieceTotal = new ArrayList<>();
@@ -78,6 +72,7 @@ final class MigrationRuns {
     this.nodes = nodes;
     this.plan = plan;
     this.control = new ProcessControl(nodes.a());
+    this.copier = new StopAndCopy(nodes, plan.pages());
   }
 
   /** Runs the pairs, with the ask blocks between them. */
@@ -158,24 +153,18 @@ final class MigrationRuns {
   private void stopAndCopy(boolean record) throws Exception {
     long pid = control.spawnTouch(MigrationNodes.A, plan.pages(), plan.touch());
     control.awaitState(control.find(pid).ref(), "waiting");
-    long space = addressSpace(pid);
-    long target = ProcessControl.await(PageStores.get(nodes.a()).store().orElseThrow()
-        .nextObjectId()).value();
-    // Untimed: b reads a page past the copy's range, so the fresh object's directory is
-    // started and its image loaded from PostgreSQL before the copy (a one-off cost the
-    // baseline should not carry).
-    ProcessControl.await(PageCache.get(nodes.b()).read(target,
-        (long) plan.pages() * TouchProgram.PAGE, 1));
+    long space = copier.addressSpace(pid);
+    long target = copier.freshTarget();
     long tr = System.nanoTime();
-    copy(space, -1);
+    copier.copy(space, StopAndCopy.TRANSFER_ONLY);
     double rawMs = (System.nanoTime() - tr) / 1e6;
     long t0 = System.nanoTime();
-    copy(space, target);
+    copier.copy(space, target);
     double copyMs = (System.nanoTime() - t0) / 1e6;
     MigrationRecord r = control.migrate(pid, MigrationNodes.B);
     control.type(pid, TRIGGER);
     checkExit(pid);
-    checkCopied(space, target);
+    copier.check(space, target);
     if (!record) {
       return;
     }
@@ -200,67 +189,6 @@ final class MigrationRuns {
     checkExit(pid);
     smallCore.add(ProcessControl.pause(r, "core"));
     smallFd.add(ProcessControl.pause(r, "fd 0"));
-  }
-
-  /**
-   * Every page of {@code space}: read on a (hits), sent to b in batches, written there into
-   * {@code target} (-1: only sent and acknowledged, not written).
-   */
-  private void copy(long space, long target) throws Exception {
-    PageCache a = PageCache.get(nodes.a());
-    List<CompletableFuture<CopyAck>> acks = new ArrayList<>();
-    int batch = BATCH_PAGES * TouchProgram.PAGE;
-    for (long off = 0; off < (long) plan.pages() * TouchProgram.PAGE; off += batch) {
-      long at = off;
-      acks.add(a.read(space, at, batch).toCompletableFuture().thenCompose(r -> {
-        if (!r.isOk()) {
-          return CompletableFuture.completedFuture(new CopyAck(at, false));
-        }
-        return AskPattern.<CopyPages, CopyAck>ask(nodes.sinkOnB(),
-            to -> new CopyPages(target, at, r.value(), to), ASK_TIMEOUT,
-            nodes.a().scheduler()).toCompletableFuture();
-      }));
-    }
-    for (CompletableFuture<CopyAck> f : acks) {
-      if (!ProcessControl.await(f).ok()) {
-        throw new IllegalStateException("the copy of object " + space + " failed at "
-            + f.get().offset());
-      }
-    }
-  }
-
-  /** The copy is byte for byte what the process wrote (read on b, from its own cache). */
-  private void checkCopied(long space, long target) throws Exception {
-    int len = plan.pages() * TouchProgram.PAGE;
-    Reply<byte[]> want = ProcessControl.await(PageCache.get(nodes.a()).read(space, 0, len));
-    Reply<byte[]> got = ProcessControl.await(PageCache.get(nodes.b()).read(target, 0, len));
-    if (!want.isOk() || !got.isOk() || !Arrays.equals(want.value(), got.value())) {
-      throw new IllegalStateException("the stop-and-copy copy of " + space + " differs");
-    }
-  }
-
-  /**
-   * The process's address-space object. The process API does not show it; spawn allocates it
-   * together with the pid, from the same sequence (so it is pid - 1 or pid + 1), and the process
-   * has just written all its pages on a: the candidate whose every page a holds exclusively.
-   */
-  private long addressSpace(long pid) {
-    PageCache a = PageCache.get(nodes.a());
-    List<Long> found = new ArrayList<>();
-    for (long obj : new long[] {pid - 1, pid + 1}) {
-      boolean all = true;
-      for (int p = 0; p < plan.pages() && all; p++) {
-        all = a.state(obj, p).exclusive();
-      }
-      if (all) {
-        found.add(obj);
-      }
-    }
-    if (found.size() != 1) {
-      throw new IllegalStateException("cannot tell the address space of process " + pid
-          + ": candidates held exclusively on a " + found);
-    }
-    return found.get(0);
   }
 
   private ProcessInfo checkExit(long pid) throws Exception {
@@ -328,7 +256,7 @@ final class MigrationRuns {
     System.out.println(String.format(Locale.ROOT,
         "stop-and-copy (%d runs, %d KiB copied in %d-page batches): pause median %.3f ms "
             + "(min %.3f, max %.3f) = copy median %.3f + core median %.3f + fd median %.3f",
-        copyPause.size(), plan.pages() * TouchProgram.PAGE / 1024, BATCH_PAGES,
+        copyPause.size(), plan.pages() * TouchProgram.PAGE / 1024, StopAndCopy.BATCH_PAGES,
         median(copyPause), min(copyPause), max(copyPause), median(copyCopy), median(copyCore),
         median(copyFd)));
     double lower = median(rawTransfer) + median(copyCore) + median(copyFd);
