@@ -80,8 +80,8 @@ final class MigrationRuns {
     for (int i = 0; i < plan.warmAsks(); i++) {
       ask();
     }
-    // One untimed pair first (not with --quick): the first spawn, migration and copy load classes and start
-    // entities that later runs find started.
+    // One untimed pair first (not with --quick): the first spawn, migration and copy load
+    // classes and start entities that later runs find started.
     if (plan.warmPair()) {
       piecemeal(false);
       stopAndCopy(false);
