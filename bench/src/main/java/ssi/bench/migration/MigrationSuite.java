@@ -28,7 +28,7 @@ import ssi.bench.Suite;
  *       alone in its one-node cluster (see {@link MigrationNodes}).
  * </ul>
  *
- * <p>Run: {@code bench/run migration} (about 2½ minutes) or {@code bench/run migration --quick}.
+ * <p>Run: {@code bench/run migration} (about 2 minutes) or {@code bench/run migration --quick}.
  */
 public final class MigrationSuite implements Suite {
 
