@@ -926,6 +926,6 @@ public final class Process extends AbstractBehavior<Process.Command> {
           : "running";
     };
     return new ProcessInfo(pid, programName, args, Nodes.selfName(ctx.getSystem()), st,
-        exitStatus, exitReason, steps, migrations, startedAt, fdList, residual);
+        exitStatus, exitReason, steps, migrations, startedAt, regions, fdList, residual);
   }
 }

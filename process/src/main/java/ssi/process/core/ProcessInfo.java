@@ -8,15 +8,18 @@ import ssi.process.fd.FdDriver;
 /**
  * A process as {@code GET /ssi/processes/{pid}} shows it: where it runs, its state, its
  * descriptors with where each driver lives, and its residual dependencies on other nodes with
- * the traffic each has cost.
+ * the traffic each has cost. {@code memory}: the object ids of its memory regions (region 0, its
+ * own address space, first; then the files it mapped).
  */
 public record ProcessInfo(long pid, String program, List<String> args, String node,
     String state, Integer exitStatus, String exitReason, long steps, int migrations,
-    long startedAtMillis, List<Fd> fds, List<Residual> residual) implements SsiMessage {
+    long startedAtMillis, List<Long> memory, List<Fd> fds, List<Residual> residual)
+    implements SsiMessage {
 
   /** Copies the lists. */
   public ProcessInfo {
     args = List.copyOf(args);
+    memory = List.copyOf(memory);
     fds = List.copyOf(fds);
     residual = List.copyOf(residual);
   }

@@ -232,13 +232,22 @@ public final class Processes implements Extension {
   }
 
   private CompletableFuture<Optional<ProcessInfo>> info(ActorRef<Process.Command> ref) {
+    // A process that has just ended does not answer: do not wait the whole ask timeout for it.
     return AskPattern.<Process.Command, ProcessInfo>ask(ref, Process.GetInfo::new,
-            settings.askTimeout(), system.scheduler())
+            settings.askTimeout().dividedBy(4), system.scheduler())
         .thenApply(Optional::of).exceptionally(e -> Optional.empty()).toCompletableFuture();
   }
 
-  /** The process {@code pid} wherever it runs (or where it ended), if any node knows it. */
+  /**
+   * The process {@code pid} wherever it runs (or where it ended), if any node knows it. A
+   * process that ended between the listing and the question is looked up once more (its table
+   * then lists it as exited).
+   */
   public CompletionStage<Optional<Found>> find(long pid) {
+    return findOnce(pid).thenCompose(f -> f.isPresent() ? done(f) : findOnce(pid));
+  }
+
+  private CompletionStage<Optional<Found>> findOnce(long pid) {
     return listings().thenCompose(ls -> {
       List<CompletableFuture<Optional<Found>>> found = new ArrayList<>();
       for (Located l : ls) {

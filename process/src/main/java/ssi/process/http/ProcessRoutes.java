@@ -230,6 +230,7 @@ public final class ProcessRoutes implements SsiRouteContributor {
     m.put("steps", p.steps());
     m.put("migrations", p.migrations());
     m.put("startedAt", Instant.ofEpochMilli(p.startedAtMillis()).toString());
+    m.put("memory", p.memory());
     m.put("fds", p.fds().stream().map(f -> {
       Map<String, Object> fd = new LinkedHashMap<>();
       fd.put("fd", f.fd());
