@@ -26,11 +26,12 @@ import ssi.cache.coherence.CoherenceMsg.Write;
  * <p>Design notes. A page line has a MESI state, its data with serial, and the epoch of its
  * grant. Reads in S/E/M and writes in E/M complete at once with no message (E to M is silent;
  * every write bumps the serial). A miss sends one request and parks the operation; later
- * operations on the same page queue behind it in order. While a request is pending, forwards
- * for the page are deferred until the grant arrives, and an invalidation marks the coming S copy
- * as usable once. An evicted page stays in an eviction buffer, from which forwards are served,
- * until the directory acknowledged the eviction and every forward it counted has been served;
- * operations on it wait until then. A page invalidated or evicted keeps its bytes and serial as
+ * operations on the same page queue behind it in order. A forward is deferred while the grant
+ * it follows ({@code Fwd.holderTxn}) is pending and while a write-back of the page (a flush, every
+ * one of which is acknowledged, or an eviction) is unacknowledged; an invalidation during a
+ * request marks the coming S copy as usable once. An evicted page stays in an eviction buffer,
+ * from which forwards are served, until the directory acknowledged the eviction and every
+ * forward it counted has been served; operations on it wait until then. A page invalidated or evicted keeps its bytes and serial as
  * an invalid copy, so a later miss can be revalidated without data.
  */
 public final class CacheCore {
@@ -77,6 +78,8 @@ public final class CacheCore {
     long forwardsServed;
     // sync flushes waiting for their FlushAck: txn -> op
     final Map<Long, Op> flushes = new HashMap<>();
+    // every flush (sync or not) not yet acknowledged: txn -> the serial it wrote back
+    final Map<Long, Long> unackedFlushes = new HashMap<>();
   }
 
   private record Key(long obj, long page) {
@@ -118,7 +121,13 @@ public final class CacheCore {
     return l == null ? null : l.data;
   }
 
-    /** Whether any request or eviction of the page is in progress. */
+    /** Whether a forward for the page waits here (for the checker: the holder still serves it). */
+  boolean forwardDeferred(long obj, long page) {
+    Line l = lines.get(new Key(obj, page));
+    return l != null && !l.deferred.isEmpty();
+  }
+
+  /** Whether any request or eviction of the page is in progress. */
   public boolean busy(long obj, long page) {
     Line l = lines.get(new Key(obj, page));
     return l != null && (l.pendingTxn >= 0 || l.evicting || !l.ops.isEmpty());
@@ -204,7 +213,8 @@ public final class CacheCore {
     l.evictedUnsaved = unsaved(l);
     // An E page written since its grant may have its write-back (an async flush) still in
     // flight: the eviction carries the data too, so the directory never loses it.
-    step.send().add(new Evict(obj, page, node, l.epoch, l.evictedUnsaved ? l.data : null));
+    step.send().add(new Evict(obj, page, node, l.epoch, l.evictedUnsaved ? l.data : null,
+        l.evictedState.exclusive()));
     l.state = Mesi.I;
     return step;
   }
@@ -222,10 +232,14 @@ public final class CacheCore {
       }
       return step;
     }
-    long txn = sync ? nextTxn++ : -1;
+    // Every flush is acknowledged: until then the node serves no forward of the page, so data
+    // it hands on has always reached the store or been refused (a crash of the next holder, which
+    // fences that holder's epoch, can never make this write-back arrive too late).
+    long txn = nextTxn++;
     if (sync) {
       l.flushes.put(txn, new Op(opId, Kind.SYNC, null));
     }
+    l.unackedFlushes.put(txn, l.data.serial());
     step.send().add(new Flush(obj, page, node, txn, l.epoch, l.data, false));
     l.state = Mesi.E;
     return step;
@@ -276,12 +290,22 @@ public final class CacheCore {
       l.state = Mesi.I;
     }
     run(obj, page, l, step);
-    if (l.pendingTxn < 0) {
-      List<Fwd> deferred = new ArrayList<>(l.deferred);
-      l.deferred.clear();
-      for (Fwd f : deferred) {
-        onFwd(l, f, step);
-      }
+    serveDeferred(l, step);
+  }
+
+  private static boolean writeBackPending(Line l) {
+    return !l.unackedFlushes.isEmpty() || l.evicting && l.evictAckForwards < 0;
+  }
+
+  /** Serves the deferred forwards that may be served now (the others stay deferred). */
+  private void serveDeferred(Line l, Step step) {
+    if (l.deferred.isEmpty()) {
+      return;
+    }
+    List<Fwd> deferred = new ArrayList<>(l.deferred);
+    l.deferred.clear();
+    for (Fwd f : deferred) {
+      onFwd(l, f, step);
     }
   }
 
@@ -289,15 +313,19 @@ public final class CacheCore {
     if (l.pendingTxn >= 0) {
       l.invalidatedWhilePending = true;
     }
+    PageData copy = i.recall() && l.state == Mesi.S ? l.data : null;
     if (l.state == Mesi.S) {
       l.state = Mesi.I; // keep the bytes and serial for revalidation
     }
-    step.send().add(new InvalAck(i.obj(), i.page(), node, i.txn()));
+    step.send().add(new InvalAck(i.obj(), i.page(), node, i.txn(), copy));
   }
 
   private void onFwd(Line l, Fwd f, Step step) {
-    if (l.pendingTxn >= 0) {
-      l.deferred.add(f); // our own grant has not arrived yet
+    // Deferred while the grant that made us the holder has not arrived, and while one of our
+    // write-backs is unacknowledged. A forward naming another request of ours (ownership given
+    // back to us) is served from our copy even though a request of ours is pending.
+    if (l.pendingTxn >= 0 && f.holderTxn() == l.pendingTxn || writeBackPending(l)) {
+      l.deferred.add(f);
       return;
     }
     l.forwardsServed++; // every forward the directory sent us counts, live or evicted
@@ -348,7 +376,11 @@ public final class CacheCore {
   }
 
   private void onEvictAck(long obj, long page, Line l, EvictAck a, Step step) {
+    if (!l.evicting) {
+      return;
+    }
     l.evictAckForwards = a.forwards();
+    serveDeferred(l, step);
     releaseEvicted(obj, page, l, step);
   }
 
@@ -363,10 +395,15 @@ public final class CacheCore {
   }
 
   private void onFlushAck(Line l, FlushAck a, Step step) {
+    Long serial = l.unackedFlushes.remove(a.txn());
+    if (serial != null && a.accepted() && l.state == Mesi.E && l.data.serial() == serial) {
+      l.grantedSerial = serial; // stored: the page is clean again
+    }
     Op op = l.flushes.remove(a.txn());
     if (op != null) {
       step.completed().add(new Completion(op.id(), a.obj(), a.page(), null, a.accepted()));
     }
+    serveDeferred(l, step);
   }
 
   /** A deep copy (for the exhaustive checker, which forks states). */
@@ -391,6 +428,7 @@ public final class CacheCore {
       m.evictAckForwards = l.evictAckForwards;
       m.forwardsServed = l.forwardsServed;
       m.flushes.putAll(l.flushes);
+      m.unackedFlushes.putAll(l.unackedFlushes);
       c.lines.put(k, m);
     });
     return c;
@@ -424,6 +462,8 @@ public final class CacheCore {
           sb.append('a').append(l.evictAckForwards).append('s').append(l.forwardsServed);
           new java.util.TreeMap<>(l.flushes).forEach((t, op) -> sb.append('f').append(t)
               .append('=').append(op.id()));
+          new java.util.TreeMap<>(l.unackedFlushes).forEach((t, v) -> sb.append('u').append(t)
+              .append('=').append(v));
           sb.append(']');
         });
     sb.append('|');
@@ -495,6 +535,7 @@ public final class CacheCore {
         return;
       }
       l.deferred.clear();
+      l.unackedFlushes.clear(); // the old incarnation will not acknowledge them
       if (l.evicting) {
         l.evicting = false;
         l.evictAckForwards = -1;

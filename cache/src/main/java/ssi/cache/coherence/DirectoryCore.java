@@ -68,20 +68,34 @@ import ssi.cache.coherence.CoherenceMsg.Write;
  *       invalidated or passed ownership on meanwhile (found by the checker: it waited forever).
  *   <li>A requester lost before its exclusive forward's data came (found by the checker: the
  *       directory forgot the live holder, and a second E copy was granted): ownership goes back
- *       to that holder, the dead node's own forwards are re-sent to it, and a holder that already
- *       sent its data to the dead node serves from its invalid copy, the newest version.
+ *       to that holder, and the forwards the dead node received after it asked (it could serve
+ *       them only from the data that never came) are sent to that holder instead; a holder that
+ *       already sent its data to the dead node serves from its invalid copy, the newest version.
+ *       Forwards sent with the holder's own grant still in flight name that request
+ *       ({@code Fwd.holderTxn}), so the holder defers only those; forwards the dead node had
+ *       before it asked, and a request of the holder's own that the dead node was to serve
+ *       before it asked, are answered from the store ({@link #forwardFailed}). A holder that
+ *       evicted since is not given ownership back: its eviction put the data in the store.
+ *   <li>A crash fences only the head of the page's current chain (owner, awaited flusher,
+ *       holder of an unserved exclusive forward): a dead node that only had a read to serve
+ *       leaves the live owner's epoch, and so its write-backs, alone.
+ *   <li>A write-back overtaken by a crash of the next holder (found by the checker: the new
+ *       epoch refused the live node's write-back, and its last write was lost): a node serves
+ *       no forward while one of its write-backs (flush or eviction) is unacknowledged, so data
+ *       it hands on has reached the store or been refused before the next holder can die.
+ *   <li>A holder that dies after its Data of a forwarded read reached the reader but before its
+ *       write-back reached the store: the directory recalls the sharers' copies (an
+ *       invalidation whose ack carries the copy) and stores the newest before anyone is served
+ *       from the store, so no reader sees that write and then an older version.
  * </ul>
- *
- * <p>Open (the exhaustive checker's {@code openCrashRaces}): a holder that dies after its Data
- * of a forwarded read reached the requester but before its write-back reached the store leaves
- * the requester an S copy the store never gets; and several interleavings of a crash with
- * evictions and with reclaimed ownership still hang or lose a write.
  */
 public final class DirectoryCore {
 
   /** One page's directory record. */
   private static final class PageDir {
     String owner;
+    /** The owner's request that made it the owner and whose answer may be in flight, or -1. */
+    long ownerTxn = -1;
     final Set<String> sharers = new TreeSet<>();
     long epoch;
     PendingWrite busy;
@@ -91,14 +105,14 @@ public final class DirectoryCore {
     final Map<String, Long> forwardsSent = new HashMap<>();
   }
 
-  /** A write waiting for invalidation acks. */
+  /** A write waiting for invalidation acks; {@code request} null = a recall (see nodeRemoved). */
   private record PendingWrite(Write request, Set<String> acks, boolean requesterHadCopy,
       long invalId) {
   }
 
   /** A forward not yet known delivered (the transport calls back). */
   private record InFlight(long page, long txn, String holder, String requester, boolean exclusive,
-      Mesi state, boolean write) {
+      Mesi state, boolean write, long holderTxn, long seq) {
   }
 
   /** The state of one page as {@code /ssi/objects/{id}/coherence} shows it. */
@@ -115,13 +129,19 @@ public final class DirectoryCore {
   private final Map<String, InFlight> inFlight = new HashMap<>();
   /** Forwards nodeRemoved re-sent to a live holder: the transport's forwardFailed is moot. */
   private final Set<String> redirected = new TreeSet<>();
+  /** Forwards whose holder evicted the page since (its data reached the store). */
+  private final Set<String> holderEvicted = new TreeSet<>();
   private long staleRejected;
   private long nextInvalId = 1;
+  /** Orders forwards: which of two forwards the directory sent first. */
+  private long nextSeq = 1;
 
   /** TEST ONLY (seeded bug for the protocol checker): a write skips invalidating one sharer. */
   boolean testOnlySkipOneInvalidation;
   /** TEST ONLY (seeded bug for the protocol checker): write-backs skip the epoch check. */
   boolean testOnlyAcceptStaleEpoch;
+  /** TEST ONLY (seeded bug): no recall of the sharers when the awaited flusher dies. */
+  boolean testOnlyNoRecall;
 
   /** A directory for object {@code obj}; {@code mei} = every read takes exclusive ownership. */
   public DirectoryCore(long obj, boolean mei, BackingImage image) {
@@ -166,10 +186,12 @@ public final class DirectoryCore {
       String holder = d.owner;
       boolean exclusive = write || mei;
       d.forwardsSent.merge(holder, 1L, Long::sum);
+      long holderTxn = d.ownerTxn;
       if (exclusive) {
         // No new epoch: ownership moves along the chain, whose serials order its write-backs
         // (the holder's own write-backs sent before it serves this forward are still valid).
         d.owner = n;
+        d.ownerTxn = txn;
         d.sharers.clear();
       } else {
         d.owner = null;
@@ -179,14 +201,15 @@ public final class DirectoryCore {
       }
       Mesi intended = exclusive ? (write ? Mesi.M : Mesi.E) : Mesi.S;
       inFlight.put(key(page, txn, n),
-          new InFlight(page, txn, holder, n, exclusive, intended, write));
-      out.add(new Fwd(obj, page, holder, txn, n, write, mei, d.epoch));
+          new InFlight(page, txn, holder, n, exclusive, intended, write, holderTxn, nextSeq++));
+      out.add(new Fwd(obj, page, holder, txn, n, write, mei, d.epoch, holderTxn));
       return;
     }
     if (d.owner != null) {
       // The requester is already the owner: ownership came back to it when the requester it
       // had handed the page to died first (see nodeRemoved); its own copy, kept as invalid, is
       // the newest version (possibly newer than the store), so the grant carries no data and M.
+      d.ownerTxn = txn;
       out.add(new Grant(obj, page, n, txn, Mesi.M, d.epoch, null));
       return;
     }
@@ -199,6 +222,7 @@ public final class DirectoryCore {
       if (others.isEmpty() || mei) {
         d.sharers.clear();
         d.owner = n;
+        d.ownerTxn = txn;
         d.epoch++;
         out.add(grant(page, n, txn, Mesi.E, d.epoch, serial));
       } else {
@@ -217,13 +241,14 @@ public final class DirectoryCore {
     long id = nextInvalId++;
     d.busy = new PendingWrite((Write) msg, others, hadCopy, id);
     for (String s : others) {
-      out.add(new Inval(obj, page, s, id));
+      out.add(new Inval(obj, page, s, id, false));
     }
   }
 
   private void grantWrite(PageDir d, Write w, boolean hadCopy, List<ToNode> out) {
     d.sharers.clear();
     d.owner = w.node();
+    d.ownerTxn = w.txn();
     d.epoch++;
     out.add(grant(w.page(), w.node(), w.txn(), Mesi.M, d.epoch, hadCopy ? w.serial() : -1));
   }
@@ -241,12 +266,23 @@ public final class DirectoryCore {
       return;
     }
     d.sharers.remove(a.node());
+    if (a.data() != null && d.busy.request() == null
+        && a.data().serial() > image.read(a.page()).serial()) {
+      image.write(a.page(), a.data()); // recalled: the dead holder's last write, kept
+    }
     if (d.busy.acks().isEmpty()) {
-      PendingWrite done = d.busy;
-      d.busy = null;
+      finishPending(d, out);
+      drain(d, out);
+    }
+  }
+
+  /** Every ack of the page's pending write (or recall) is in. */
+  private void finishPending(PageDir d, List<ToNode> out) {
+    PendingWrite done = d.busy;
+    d.busy = null;
+    if (done.request() != null) {
       grantWrite(d, done.request(),
           done.requesterHadCopy() && d.sharers.contains(done.request().node()), out);
-      drain(d, out);
     }
   }
 
@@ -254,12 +290,21 @@ public final class DirectoryCore {
     if (e.dirty() != null) {
       writeBack(d, e.page(), e.epoch(), e.dirty());
     }
+    // Forwards this node served before evicting: their data is in the store now, so if their
+    // requester dies, ownership does not go back to this node (see reclaimFromDeadRequester).
+    inFlight.forEach((k, f) -> {
+      if (f.page() == e.page() && f.holder().equals(e.node())) {
+        holderEvicted.add(k);
+      }
+    });
     if (e.node().equals(d.owner)) {
       d.owner = null;
     }
     d.sharers.remove(e.node());
-    if (e.node().equals(d.awaitingFlush)) {
-      d.awaitingFlush = null; // the eviction carried its write-back
+    if (e.exclusive() && e.node().equals(d.awaitingFlush)) {
+      // Evicted before serving the forwarded read: the eviction carried its write-back. (Evicted
+      // from S, it served the read already and its flush is a message of its own.)
+      d.awaitingFlush = null;
     }
     out.add(new EvictAck(obj, e.page(), e.node(), d.forwardsSent.getOrDefault(e.node(), 0L)));
     drain(d, out);
@@ -303,6 +348,7 @@ public final class DirectoryCore {
   public void forwardDone(long page, long txn, String requester) {
     inFlight.remove(key(page, txn, requester));
     redirected.remove(key(page, txn, requester));
+    holderEvicted.remove(key(page, txn, requester));
   }
 
   /**
@@ -314,6 +360,7 @@ public final class DirectoryCore {
       return List.of(); // nodeRemoved already sent it to the live previous holder
     }
     InFlight f = inFlight.remove(key(page, txn, requester));
+    holderEvicted.remove(key(page, txn, requester));
     if (f == null) {
       return List.of();
     }
@@ -339,9 +386,12 @@ public final class DirectoryCore {
     reclaimFromDeadRequester(node, out);
     for (Map.Entry<Long, PageDir> pe : pages.entrySet()) {
       PageDir d = pe.getValue();
+      // Only the head of the page's current chain is fenced: a dead node that merely had to
+      // serve a read (its data already flushed, or a newer chain started from the store since)
+      // leaves the live owner's epoch alone, else the owner's own write-backs would be refused.
       boolean head = node.equals(d.owner) || node.equals(d.awaitingFlush)
           || inFlight.values().stream().anyMatch(f -> f.page() == pe.getKey()
-              && f.holder().equals(node));
+              && f.holder().equals(node) && f.exclusive());
       if (head) {
         d.epoch++; // its write-backs still in flight carry data that is now lost: fence them
       }
@@ -350,23 +400,34 @@ public final class DirectoryCore {
       }
       d.sharers.remove(node);
       d.forwardsSent.remove(node);
-      if (node.equals(d.awaitingFlush)) {
-        d.awaitingFlush = null; // its unwritten changes died with it
+      boolean recall = node.equals(d.awaitingFlush);
+      if (recall) {
+        d.awaitingFlush = null; // its flush will never come (or is fenced by the new epoch)
       }
       d.waiting.removeIf(m -> m.node().equals(node));
-      if (d.busy != null && d.busy.request().node().equals(node)) {
+      if (d.busy != null && d.busy.request() != null && d.busy.request().node().equals(node)) {
         d.busy = null;
       } else if (d.busy != null && d.busy.acks().remove(node) && d.busy.acks().isEmpty()) {
-        PendingWrite done = d.busy;
-        d.busy = null;
-        grantWrite(d, done.request(), done.requesterHadCopy()
-            && d.sharers.contains(done.request().node()), out);
+        finishPending(d, out);
+      }
+      if (recall && !d.sharers.isEmpty() && !testOnlyNoRecall) {
+        // It died after sending its data to the reader(s) of the forwarded read but before its
+        // write-back reached the store: recall the sharers' copies (the newest one is stored)
+        // before anyone is served from the store, so no reader sees that write and then an older
+        // version. No sharer had data yet: they are answered from the store (forwardFailed).
+        long id = nextInvalId++;
+        d.busy = new PendingWrite(null, new TreeSet<>(d.sharers), false, id);
+        for (String s : d.sharers) {
+          out.add(new Inval(obj, pe.getKey(), s, id, true));
+        }
       }
       drain(d, out);
     }
-    Iterator<InFlight> it = inFlight.values().iterator();
+    Iterator<Map.Entry<String, InFlight>> it = inFlight.entrySet().iterator();
     while (it.hasNext()) {
-      if (it.next().requester().equals(node)) {
+      Map.Entry<String, InFlight> f = it.next();
+      if (f.getValue().requester().equals(node)) {
+        holderEvicted.remove(f.getKey());
         it.remove();
       }
     }
@@ -387,30 +448,54 @@ public final class DirectoryCore {
       PageDir d = pages.get(g.page());
       String holder = g.holder();
       inFlight.remove(key(g.page(), g.txn(), dead));
+      if (holderEvicted.remove(key(g.page(), g.txn(), dead))) {
+        // The holder evicted after serving: the store has its data, nothing to give back. The
+        // dead node's own forwards are answered from the store (forwardFailed).
+        continue;
+      }
       List<InFlight> onward = inFlight.values().stream()
-          .filter(f -> f.page() == g.page() && f.holder().equals(dead)).toList();
+          .filter(f -> f.page() == g.page() && f.holder().equals(dead))
+          .sorted(java.util.Comparator.comparingLong(InFlight::seq)).toList();
+      // A request of the holder's own that waits on the dead node: if the directory sent it
+      // before the dead node's (g), the holder never had the data (g is deferred at the holder
+      // until its own grant): that request is answered from the store (forwardFailed). If after,
+      // the holder had served g, so its invalid copy is the newest: it is granted back, no data.
+      InFlight own = onward.stream().filter(f -> f.requester().equals(holder)).findFirst()
+          .orElse(null);
+      boolean holderHasData = own == null || own.seq() > g.seq();
+      long holderTxn = holderHasData ? g.holderTxn() : own.txn();
       for (InFlight f : onward) {
         String k = key(f.page(), f.txn(), f.requester());
-        if (f.requester().equals(holder)) {
-          // The holder itself asked for the page back meanwhile: its invalid copy is the newest.
+        if (f.seq() < g.seq()) {
+          // Sent to the dead node before it asked for the page (g): it served it, or not, from
+          // an earlier copy; either way the requester is answered by forwardFailed from the store.
+          continue;
+        }
+        if (f == own) {
           inFlight.remove(k);
           redirected.add(k);
-          d.owner = holder;
-          d.sharers.remove(holder);
-          if (dead.equals(d.awaitingFlush)) {
-            d.awaitingFlush = null;
+          if (!f.exclusive()) {
+            // its read made the dead node and it share, awaiting the dead node's flush
+            d.owner = holder;
+            d.ownerTxn = f.txn();
+            d.sharers.remove(holder);
+            if (dead.equals(d.awaitingFlush)) {
+              d.awaitingFlush = null;
+            }
           }
           out.add(new Grant(obj, f.page(), holder, f.txn(), Mesi.M, d.epoch, null));
           continue;
         }
         inFlight.put(k, new InFlight(f.page(), f.txn(), holder, f.requester(), f.exclusive(),
-            f.state(), f.write()));
+            f.state(), f.write(), holderTxn, f.seq()));
         redirected.add(k);
         d.forwardsSent.merge(holder, 1L, Long::sum);
-        out.add(new Fwd(obj, f.page(), holder, f.txn(), f.requester(), f.write(), mei, d.epoch));
+        out.add(new Fwd(obj, f.page(), holder, f.txn(), f.requester(), f.write(), mei, d.epoch,
+            holderTxn));
       }
       if (dead.equals(d.owner)) {
         d.owner = holder;
+        d.ownerTxn = holderTxn; // its own grant may still be in flight
       }
       if (dead.equals(d.awaitingFlush)) {
         d.awaitingFlush = holder;
@@ -452,6 +537,7 @@ public final class DirectoryCore {
     pages.forEach((p, d) -> {
       PageDir e = new PageDir();
       e.owner = d.owner;
+      e.ownerTxn = d.ownerTxn;
       e.sharers.addAll(d.sharers);
       e.epoch = d.epoch;
       e.busy = d.busy == null ? null : new PendingWrite(d.busy.request(),
@@ -463,17 +549,21 @@ public final class DirectoryCore {
     });
     c.inFlight.putAll(inFlight);
     c.redirected.addAll(redirected);
+    c.holderEvicted.addAll(holderEvicted);
     c.staleRejected = staleRejected;
     c.nextInvalId = nextInvalId;
+    c.nextSeq = nextSeq;
     c.testOnlySkipOneInvalidation = testOnlySkipOneInvalidation;
     c.testOnlyAcceptStaleEpoch = testOnlyAcceptStaleEpoch;
+    c.testOnlyNoRecall = testOnlyNoRecall;
     return c;
   }
 
   /** A canonical rendering of every field that affects behaviour (the checker's state hash). */
   void fingerprint(StringBuilder sb) {
     pages.forEach((p, d) -> {
-      sb.append("P").append(p).append(':').append(d.owner).append(d.sharers).append('e')
+      sb.append("P").append(p).append(':').append(d.owner).append('t').append(d.ownerTxn)
+          .append(d.sharers).append('e')
           .append(d.epoch).append('a').append(d.awaitingFlush).append('w').append(d.waiting)
           .append('f').append(new TreeMap<>(d.forwardsSent));
       if (d.busy != null) {
@@ -482,7 +572,8 @@ public final class DirectoryCore {
       }
       sb.append(';');
     });
-    sb.append("I").append(nextInvalId).append("IF").append(new TreeMap<>(inFlight)).append(redirected).append('|');
+    sb.append("I").append(nextInvalId).append("IF").append(new TreeMap<>(inFlight)).append(redirected)
+        .append(holderEvicted).append('|');
   }
 
   private PageDir fresh() {
@@ -511,6 +602,7 @@ public final class DirectoryCore {
   public void restore(long page, String owner, Set<String> sharers, long epoch) {
     PageDir d = pages.computeIfAbsent(page, p -> fresh());
     d.owner = owner;
+    d.ownerTxn = -1;
     d.sharers.clear();
     d.sharers.addAll(sharers);
     // A page whose owner is gone may have had a later epoch than anyone reports: start above.

@@ -43,7 +43,7 @@ final class ProtocolModel {
   /** What a run looks like: nodes' scripts, the protocol mode, crashes, seeded bugs. */
   record Config(String name, boolean mei, List<List<Op>> scripts, int pages, boolean crash,
       boolean lateWriteBacks, boolean seedSkipInvalidation, boolean seedAcceptStaleEpoch,
-      boolean crashBeforeSharedWriteBack) {
+      boolean seedNoRecall) {
   }
 
   /** A message in flight and its sender. */
@@ -97,6 +97,7 @@ final class ProtocolModel {
     dir = new DirectoryCore(OBJ, cfg.mei(), image);
     dir.testOnlySkipOneInvalidation = cfg.seedSkipInvalidation();
     dir.testOnlyAcceptStaleEpoch = cfg.seedAcceptStaleEpoch();
+    dir.testOnlyNoRecall = cfg.seedNoRecall();
     caches = new CacheCore[n];
     for (int i = 0; i < n; i++) {
       caches[i] = new CacheCore(name(i), PAGE_SIZE);
@@ -142,18 +143,9 @@ final class ProtocolModel {
     return node.charAt(1) - '0';
   }
 
-  /**
-   * Whether node {@code i} may crash now. Unless {@code crashBeforeSharedWriteBack}, not while its
-   * write-back of a page it just shared by a forwarded read is in flight: the requester's S copy
-   * would hold data the store never gets (a known limitation, see the checker's test).
-   */
+  /** Whether node {@code i} may crash now: any live node, at any moment, once per run. */
   boolean canCrash(int i) {
-    if (!cfg.crash() || crashed >= 0 || !alive(i)) {
-      return false;
-    }
-    return cfg.crashBeforeSharedWriteBack() || inFlight.stream().noneMatch(e ->
-        e.from().equals(name(i)) && e.msg() instanceof Flush f && f.keepShared()
-            && f.data() != null);
+    return cfg.crash() && crashed < 0 && alive(i);
   }
 
   boolean alive(int i) {
@@ -455,7 +447,8 @@ final class ProtocolModel {
         String who = name(i);
         boolean owner = v != null && who.equals(v.owner());
         boolean sharer = v != null && v.sharers().contains(who);
-        boolean handedOff = pendingFwd.contains(who + "/" + p);
+        boolean handedOff = pendingFwd.contains(who + "/" + p)
+            || caches[i].forwardDeferred(OBJ, p); // also of a requester that died since
         if (st.exclusive() ? !(owner || handedOff) : !(owner || sharer || handedOff)) {
           return "directory: " + who + " holds page " + p + " in " + st
               + " but the directory records owner=" + (v == null ? null : v.owner())
