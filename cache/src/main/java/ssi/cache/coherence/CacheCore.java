@@ -75,7 +75,6 @@ public final class CacheCore {
     Mesi evictedState;
     PageData evictedData;
     long evictAckForwards = -1;
-    long forwardsServed;
     // sync flushes waiting for their FlushAck: txn -> op
     final Map<Long, Op> flushes = new HashMap<>();
     // every flush (sync or not) not yet acknowledged: txn -> the serial it wrote back
@@ -88,6 +87,12 @@ public final class CacheCore {
   private final String node;
   private final int pageSize;
   private final Map<Key, Line> lines = new HashMap<>();
+  /**
+   * Forwards served per object, all pages together: the directory counts the forwards it sends
+   * to this node per object too (a count that survives its folding of page records), and an
+   * eviction's buffer is kept until this count reaches the one its acknowledgement carries.
+   */
+  private final Map<Long, Long> served = new HashMap<>();
   private long nextTxn = 1;
 
   public CacheCore(String node, int pageSize) {
@@ -313,8 +318,11 @@ public final class CacheCore {
     if (l.pendingTxn >= 0) {
       l.invalidatedWhilePending = true;
     }
-    PageData copy = i.recall() && l.state == Mesi.S ? l.data : null;
-    if (l.state == Mesi.S) {
+    // A recall takes the page whatever its state (the directory folded its record and no longer
+    // knows who holds it) and gets this node's copy, which it stores if newer.
+    PageData copy = !i.recall() ? null : l.state != Mesi.I ? l.data
+        : l.evicting && l.evictedUnsaved ? l.evictedData : null; // its write-back may be late
+    if (l.state == Mesi.S || i.recall()) {
       l.state = Mesi.I; // keep the bytes and serial for revalidation
     }
     step.send().add(new InvalAck(i.obj(), i.page(), node, i.txn(), copy));
@@ -328,11 +336,13 @@ public final class CacheCore {
       l.deferred.add(f);
       return;
     }
-    l.forwardsServed++; // every forward the directory sent us counts, live or evicted
+    served.merge(f.obj(), 1L, Long::sum); // every forward sent to us counts, live or evicted
     if (l.evicting) {
       serveFromEvicted(l, f, step);
+      releaseOthers(f.obj(), step);
       return;
     }
+    releaseOthers(f.obj(), step);
     // Not E/M: either ownership came back to us (we handed the page to a requester that died
     // before it had the data, so our invalid copy is the newest version, maybe unstored), or this
     // is that dead requester's own forward arriving after we moved on — its Data goes nowhere.
@@ -384,8 +394,21 @@ public final class CacheCore {
     releaseEvicted(obj, page, l, step);
   }
 
+  /** Evicted pages of {@code obj} that waited for this node's count of served forwards. */
+  private void releaseOthers(long obj, Step step) {
+    List<Key> waiting = new ArrayList<>();
+    lines.forEach((k, m) -> {
+      if (k.obj() == obj && m.evicting && m.evictAckForwards >= 0) {
+        waiting.add(k);
+      }
+    });
+    for (Key k : waiting) {
+      releaseEvicted(obj, k.page(), lines.get(k), step);
+    }
+  }
+
   private void releaseEvicted(long obj, long page, Line l, Step step) {
-    if (l.evictAckForwards >= 0 && l.forwardsServed >= l.evictAckForwards) {
+    if (l.evictAckForwards >= 0 && served.getOrDefault(obj, 0L) >= l.evictAckForwards) {
       l.evicting = false;
       l.evictAckForwards = -1;
       l.evictedState = null;
@@ -410,6 +433,7 @@ public final class CacheCore {
   CacheCore copy() {
     CacheCore c = new CacheCore(node, pageSize);
     c.nextTxn = nextTxn;
+    c.served.putAll(served);
     lines.forEach((k, l) -> {
       Line m = new Line();
       m.state = l.state;
@@ -426,7 +450,6 @@ public final class CacheCore {
       m.evictedState = l.evictedState;
       m.evictedData = l.evictedData;
       m.evictAckForwards = l.evictAckForwards;
-      m.forwardsServed = l.forwardsServed;
       m.flushes.putAll(l.flushes);
       m.unackedFlushes.putAll(l.unackedFlushes);
       c.lines.put(k, m);
@@ -436,7 +459,7 @@ public final class CacheCore {
 
   /** A canonical rendering of every field that affects behaviour (the checker's state hash). */
   void fingerprint(StringBuilder sb) {
-    sb.append(node).append(" t").append(nextTxn);
+    sb.append(node).append(" t").append(nextTxn).append(new java.util.TreeMap<>(served));
     lines.keySet().stream()
         .sorted(java.util.Comparator.comparingLong(Key::obj).thenComparingLong(Key::page))
         .forEach(k -> {
@@ -459,7 +482,7 @@ public final class CacheCore {
             sb.append("ev").append(l.evictedState);
             data(sb, l.evictedData);
           }
-          sb.append('a').append(l.evictAckForwards).append('s').append(l.forwardsServed);
+          sb.append('a').append(l.evictAckForwards);
           new java.util.TreeMap<>(l.flushes).forEach((t, op) -> sb.append('f').append(t)
               .append('=').append(op.id()));
           new java.util.TreeMap<>(l.unackedFlushes).forEach((t, v) -> sb.append('u').append(t)
@@ -530,6 +553,7 @@ public final class CacheCore {
    */
   public Step reissue(long obj) {
     Step step = Step.of();
+    served.remove(obj); // the new incarnation counts its forwards from zero
     lines.forEach((k, l) -> {
       if (k.obj() != obj) {
         return;
