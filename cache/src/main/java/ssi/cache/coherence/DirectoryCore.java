@@ -348,6 +348,11 @@ public final class DirectoryCore {
     // an InvalAck of a folded page answers an invalidation that is over: nothing to do
   }
 
+  /** Whether {@code page} has a record of its own (the directory may read its image any time). */
+  public boolean hasRecord(long page) {
+    return pages.containsKey(page);
+  }
+
   /** Page records plus folded ranges (what the bound limits). */
   public int records() {
     return pages.size() + folded.size();

@@ -371,6 +371,12 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
     List<CoherenceMsg.ToNode> out = core.handle(msg);
     persist();
     send(out);
+    if (image.size() > 2 * settings.maxImagePages()) {
+      // Bounded image: clean pages without a record of their own (folded or never held) are
+      // dropped; a message for one loads it again first. Pages being loaded or persisted stay.
+      image.trim(settings.maxImagePages(), page -> !core.hasRecord(page)
+          && !persisting.containsKey(page) && !loading.containsKey(page));
+    }
   }
 
   /** Persists accepted write-backs; flush acknowledgements of a page wait for its commit. */
