@@ -17,10 +17,12 @@ import java.time.Duration;
  * @param maxRecordsPerObject the bound on one directory's page records
  * @param resendAfter a request to a directory unanswered this long is sent again (same
  *     transaction; the directory drops copies)
+ * @param maxImagePages clean pages one backing store keeps loaded beyond those its directory's
+ *     records name (dropped pages load again when a message names them)
  */
 public record CacheSettings(boolean mei, int pageSize, long maxBytes, Duration writeBackInterval,
     boolean writeThrough, Duration passivateAfter, Duration requestTimeout,
-    int maxRecordsPerObject, Duration resendAfter) {
+    int maxRecordsPerObject, Duration resendAfter, int maxImagePages) {
 
   /** Reads {@code ssi.cache} and {@code ssi.page-size}. */
   public static CacheSettings from(Config config) {
@@ -33,6 +35,6 @@ public record CacheSettings(boolean mei, int pageSize, long maxBytes, Duration w
         c.getBytes("max-bytes"), c.getDuration("write-back-interval"),
         c.getBoolean("write-through"), c.getDuration("passivate-after"),
         c.getDuration("request-timeout"), c.getInt("max-records-per-object"),
-        c.getDuration("resend-after"));
+        c.getDuration("resend-after"), c.getInt("max-image-pages"));
   }
 }

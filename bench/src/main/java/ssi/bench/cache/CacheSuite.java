@@ -123,7 +123,7 @@ public final class CacheSuite implements Suite {
     long t = System.nanoTime();
     int bound = com.typesafe.config.ConfigFactory.load().getInt(MAX_RECORDS_KEY);
     DirectoryMemory.RandomGrants g = DirectoryMemory.randomGrants(RANDOM_GRANTS,
-        RANDOM_PAGE_SPACE, SEED);
+        RANDOM_PAGE_SPACE, SEED, bound);
     System.out.println(String.format(Locale.ROOT,
         "%d random single-page grants over %d pages: %d distinct pages, %d forwarded; the "
             + "directory keeps %d records (%s = %d); %.1f MiB of heap, %.1f bytes per record",

@@ -9,6 +9,9 @@ import java.util.Random;
 import java.util.Set;
 import ssi.cache.coherence.CoherenceMsg.Flush;
 import ssi.cache.coherence.CoherenceMsg.Fwd;
+import ssi.cache.coherence.CoherenceMsg.Grant;
+import ssi.cache.coherence.CoherenceMsg.Inval;
+import ssi.cache.coherence.CoherenceMsg.InvalAck;
 import ssi.cache.coherence.CoherenceMsg.Read;
 import ssi.cache.coherence.CoherenceMsg.ToNode;
 import ssi.cache.coherence.DirectoryCore;
@@ -38,7 +41,8 @@ final class DirectoryMemory {
     ProtocolPump.MemoryImage image = new ProtocolPump.MemoryImage();
     for (int r = 0; r < repeats; r++) {
       long before = usedAfterGc();
-      DirectoryCore dir = new DirectoryCore(OBJ, false, image);
+      // Unbounded: this measures page records themselves (a bounded directory would fold them).
+      DirectoryCore dir = new DirectoryCore(OBJ, false, image, Integer.MAX_VALUE);
       Set<String> shared = Set.of(Arrays.copyOf(NODES, sharers));
       for (int page = 0; page < records; page++) {
         if (sharers == 0) {
@@ -71,20 +75,22 @@ final class DirectoryMemory {
   /**
    * {@code grants} single-page reads by a random one of three nodes of a page drawn uniformly from
    * {@code [0, pageSpace)} (seeded; a draw of a page the node already owns would be a local hit
-   * and is drawn again), each served to completion: a page held by another node is
-   * forwarded, and the holder's answer to the directory (a Flush keeping S, as a clean E holder
-   * sends) is delivered at once.
+   * and is drawn again), each served to completion under the bound {@code maxRecords}: a grant
+   * is reported delivered (as the transport does), a page held by another node is forwarded and
+   * the holder's answer to the directory (a Flush keeping S, as a clean E holder sends) is
+   * delivered at once, and a recall of a folded page is acknowledged at once.
    */
-  static RandomGrants randomGrants(int grants, long pageSpace, long seed) {
+  static RandomGrants randomGrants(int grants, long pageSpace, long seed, int maxRecords) {
     long before = usedAfterGc();
     long start = System.nanoTime();
-    DirectoryCore dir = new DirectoryCore(OBJ, false, new ProtocolPump.MemoryImage());
+    DirectoryCore dir = new DirectoryCore(OBJ, false, new ProtocolPump.MemoryImage(), maxRecords);
     Random random = new Random(seed);
     java.util.BitSet seen = new java.util.BitSet();
     if (pageSpace > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("page space too large: " + pageSpace);
     }
     long forwards = 0;
+    long recalls = 0;
     for (int i = 0; i < grants; ) {
       long page = (long) (random.nextDouble() * pageSpace);
       String node = NODES[random.nextInt(NODES.length)];
@@ -93,18 +99,27 @@ final class DirectoryMemory {
       }
       i++;
       seen.set((int) page);
-      List<ToNode> out = dir.handle(new Read(OBJ, page, node, i, -1));
-      for (ToNode m : out) {
+      java.util.ArrayDeque<ToNode> out = new java.util.ArrayDeque<>(
+          dir.handle(new Read(OBJ, page, node, i, -1)));
+      while (!out.isEmpty()) {
+        ToNode m = out.poll();
         if (m instanceof Fwd f) {
           forwards++;
           dir.forwardDone(f.page(), f.txn(), f.requester());
-          dir.handle(new Flush(OBJ, f.page(), f.to(), -1, f.epoch(), null, true));
+          out.addAll(dir.handle(new Flush(OBJ, f.page(), f.to(), -1, f.epoch(), null, true)));
+        } else if (m instanceof Grant g) {
+          dir.grantDelivered(g.page(), g.txn(), g.to());
+        } else if (m instanceof Inval v) {
+          recalls++;
+          out.addAll(dir.handle(new InvalAck(OBJ, v.page(), v.to(), v.txn(), null)));
         }
       }
     }
     System.out.println(String.format(java.util.Locale.ROOT, "  (%d grants done in %.1f s)", grants,
         (System.nanoTime() - start) / 1e9));
-    long records = dir.view().size();
+    long records = dir.records();
+    System.out.println(String.format(java.util.Locale.ROOT, "  (%d recalls of folded pages; %d "
+        + "page records and %d folded ranges)", recalls, dir.view().size(), dir.ranges().size()));
     long after = usedAfterGc();
     Reference.reachabilityFence(dir);
     return new RandomGrants(grants, seen.cardinality(), records, forwards,

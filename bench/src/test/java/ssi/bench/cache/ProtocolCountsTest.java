@@ -32,8 +32,16 @@ class ProtocolCountsTest {
 
   @Test
   void randomGrantsAreCountedAsRecords() {
-    DirectoryMemory.RandomGrants g = DirectoryMemory.randomGrants(1_000, 1 << 10, 1);
+    DirectoryMemory.RandomGrants g = DirectoryMemory.randomGrants(1_000, 1 << 10, 1,
+        Integer.MAX_VALUE);
     assertEquals(1_000, g.grants());
     assertEquals(g.distinctPages(), g.records());
+  }
+
+  @Test
+  void randomGrantsStayWithinTheBound() {
+    DirectoryMemory.RandomGrants g = DirectoryMemory.randomGrants(5_000, 1 << 12, 1, 64);
+    assertEquals(5_000, g.grants());
+    assertTrue(g.records() <= 64, "records " + g.records());
   }
 }

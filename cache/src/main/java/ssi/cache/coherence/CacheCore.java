@@ -26,11 +26,12 @@ import ssi.cache.coherence.CoherenceMsg.Write;
  * <p>Design notes. A page line has a MESI state, its data with serial, and the epoch of its
  * grant. Reads in S/E/M and writes in E/M complete at once with no message (E to M is silent;
  * every write bumps the serial). A miss sends one request and parks the operation; later
- * operations on the same page queue behind it in order. While a request is pending, forwards
- * for the page are deferred until the grant arrives, and an invalidation marks the coming S copy
- * as usable once. An evicted page stays in an eviction buffer, from which forwards are served,
- * until the directory acknowledged the eviction and every forward it counted has been served;
- * operations on it wait until then. A page invalidated or evicted keeps its bytes and serial as
+ * operations on the same page queue behind it in order. A forward is deferred while the grant
+ * it follows ({@code Fwd.holderTxn}) is pending and while a write-back of the page (a flush, every
+ * one of which is acknowledged, or an eviction) is unacknowledged; an invalidation during a
+ * request marks the coming S copy as usable once. An evicted page stays in an eviction buffer,
+ * from which forwards are served, until the directory acknowledged the eviction and every
+ * forward it counted has been served; operations on it wait until then. A page invalidated or evicted keeps its bytes and serial as
  * an invalid copy, so a later miss can be revalidated without data.
  */
 public final class CacheCore {
@@ -74,9 +75,10 @@ public final class CacheCore {
     Mesi evictedState;
     PageData evictedData;
     long evictAckForwards = -1;
-    long forwardsServed;
     // sync flushes waiting for their FlushAck: txn -> op
     final Map<Long, Op> flushes = new HashMap<>();
+    // every flush (sync or not) not yet acknowledged: txn -> the serial it wrote back
+    final Map<Long, Long> unackedFlushes = new HashMap<>();
   }
 
   private record Key(long obj, long page) {
@@ -85,6 +87,12 @@ public final class CacheCore {
   private final String node;
   private final int pageSize;
   private final Map<Key, Line> lines = new HashMap<>();
+  /**
+   * Forwards served per object, all pages together: the directory counts the forwards it sends
+   * to this node per object too (a count that survives its folding of page records), and an
+   * eviction's buffer is kept until this count reaches the one its acknowledgement carries.
+   */
+  private final Map<Long, Long> served = new HashMap<>();
   private long nextTxn = 1;
 
   public CacheCore(String node, int pageSize) {
@@ -118,7 +126,13 @@ public final class CacheCore {
     return l == null ? null : l.data;
   }
 
-    /** Whether any request or eviction of the page is in progress. */
+    /** Whether a forward for the page waits here (for the checker: the holder still serves it). */
+  boolean forwardDeferred(long obj, long page) {
+    Line l = lines.get(new Key(obj, page));
+    return l != null && !l.deferred.isEmpty();
+  }
+
+  /** Whether any request or eviction of the page is in progress. */
   public boolean busy(long obj, long page) {
     Line l = lines.get(new Key(obj, page));
     return l != null && (l.pendingTxn >= 0 || l.evicting || !l.ops.isEmpty());
@@ -204,7 +218,8 @@ public final class CacheCore {
     l.evictedUnsaved = unsaved(l);
     // An E page written since its grant may have its write-back (an async flush) still in
     // flight: the eviction carries the data too, so the directory never loses it.
-    step.send().add(new Evict(obj, page, node, l.epoch, l.evictedUnsaved ? l.data : null));
+    step.send().add(new Evict(obj, page, node, l.epoch, l.evictedUnsaved ? l.data : null,
+        l.evictedState.exclusive()));
     l.state = Mesi.I;
     return step;
   }
@@ -222,10 +237,14 @@ public final class CacheCore {
       }
       return step;
     }
-    long txn = sync ? nextTxn++ : -1;
+    // Every flush is acknowledged: until then the node serves no forward of the page, so data
+    // it hands on has always reached the store or been refused (a crash of the next holder, which
+    // fences that holder's epoch, can never make this write-back arrive too late).
+    long txn = nextTxn++;
     if (sync) {
       l.flushes.put(txn, new Op(opId, Kind.SYNC, null));
     }
+    l.unackedFlushes.put(txn, l.data.serial());
     step.send().add(new Flush(obj, page, node, txn, l.epoch, l.data, false));
     l.state = Mesi.E;
     return step;
@@ -276,12 +295,22 @@ public final class CacheCore {
       l.state = Mesi.I;
     }
     run(obj, page, l, step);
-    if (l.pendingTxn < 0) {
-      List<Fwd> deferred = new ArrayList<>(l.deferred);
-      l.deferred.clear();
-      for (Fwd f : deferred) {
-        onFwd(l, f, step);
-      }
+    serveDeferred(l, step);
+  }
+
+  private static boolean writeBackPending(Line l) {
+    return !l.unackedFlushes.isEmpty() || l.evicting && l.evictAckForwards < 0;
+  }
+
+  /** Serves the deferred forwards that may be served now (the others stay deferred). */
+  private void serveDeferred(Line l, Step step) {
+    if (l.deferred.isEmpty()) {
+      return;
+    }
+    List<Fwd> deferred = new ArrayList<>(l.deferred);
+    l.deferred.clear();
+    for (Fwd f : deferred) {
+      onFwd(l, f, step);
     }
   }
 
@@ -289,22 +318,31 @@ public final class CacheCore {
     if (l.pendingTxn >= 0) {
       l.invalidatedWhilePending = true;
     }
-    if (l.state == Mesi.S) {
+    // A recall takes the page whatever its state (the directory folded its record and no longer
+    // knows who holds it) and gets this node's copy, which it stores if newer.
+    PageData copy = !i.recall() ? null : l.state != Mesi.I ? l.data
+        : l.evicting && l.evictedUnsaved ? l.evictedData : null; // its write-back may be late
+    if (l.state == Mesi.S || i.recall()) {
       l.state = Mesi.I; // keep the bytes and serial for revalidation
     }
-    step.send().add(new InvalAck(i.obj(), i.page(), node, i.txn()));
+    step.send().add(new InvalAck(i.obj(), i.page(), node, i.txn(), copy));
   }
 
   private void onFwd(Line l, Fwd f, Step step) {
-    if (l.pendingTxn >= 0) {
-      l.deferred.add(f); // our own grant has not arrived yet
+    // Deferred while the grant that made us the holder has not arrived, and while one of our
+    // write-backs is unacknowledged. A forward naming another request of ours (ownership given
+    // back to us) is served from our copy even though a request of ours is pending.
+    if (l.pendingTxn >= 0 && f.holderTxn() == l.pendingTxn || writeBackPending(l)) {
+      l.deferred.add(f);
       return;
     }
-    l.forwardsServed++; // every forward the directory sent us counts, live or evicted
+    served.merge(f.obj(), 1L, Long::sum); // every forward sent to us counts, live or evicted
     if (l.evicting) {
       serveFromEvicted(l, f, step);
+      releaseOthers(f.obj(), step);
       return;
     }
+    releaseOthers(f.obj(), step);
     // Not E/M: either ownership came back to us (we handed the page to a requester that died
     // before it had the data, so our invalid copy is the newest version, maybe unstored), or this
     // is that dead requester's own forward arriving after we moved on — its Data goes nowhere.
@@ -348,12 +386,29 @@ public final class CacheCore {
   }
 
   private void onEvictAck(long obj, long page, Line l, EvictAck a, Step step) {
+    if (!l.evicting) {
+      return;
+    }
     l.evictAckForwards = a.forwards();
+    serveDeferred(l, step);
     releaseEvicted(obj, page, l, step);
   }
 
+  /** Evicted pages of {@code obj} that waited for this node's count of served forwards. */
+  private void releaseOthers(long obj, Step step) {
+    List<Key> waiting = new ArrayList<>();
+    lines.forEach((k, m) -> {
+      if (k.obj() == obj && m.evicting && m.evictAckForwards >= 0) {
+        waiting.add(k);
+      }
+    });
+    for (Key k : waiting) {
+      releaseEvicted(obj, k.page(), lines.get(k), step);
+    }
+  }
+
   private void releaseEvicted(long obj, long page, Line l, Step step) {
-    if (l.evictAckForwards >= 0 && l.forwardsServed >= l.evictAckForwards) {
+    if (l.evictAckForwards >= 0 && served.getOrDefault(obj, 0L) >= l.evictAckForwards) {
       l.evicting = false;
       l.evictAckForwards = -1;
       l.evictedState = null;
@@ -363,16 +418,22 @@ public final class CacheCore {
   }
 
   private void onFlushAck(Line l, FlushAck a, Step step) {
+    Long serial = l.unackedFlushes.remove(a.txn());
+    if (serial != null && a.accepted() && l.state == Mesi.E && l.data.serial() == serial) {
+      l.grantedSerial = serial; // stored: the page is clean again
+    }
     Op op = l.flushes.remove(a.txn());
     if (op != null) {
       step.completed().add(new Completion(op.id(), a.obj(), a.page(), null, a.accepted()));
     }
+    serveDeferred(l, step);
   }
 
   /** A deep copy (for the exhaustive checker, which forks states). */
   CacheCore copy() {
     CacheCore c = new CacheCore(node, pageSize);
     c.nextTxn = nextTxn;
+    c.served.putAll(served);
     lines.forEach((k, l) -> {
       Line m = new Line();
       m.state = l.state;
@@ -389,8 +450,8 @@ public final class CacheCore {
       m.evictedState = l.evictedState;
       m.evictedData = l.evictedData;
       m.evictAckForwards = l.evictAckForwards;
-      m.forwardsServed = l.forwardsServed;
       m.flushes.putAll(l.flushes);
+      m.unackedFlushes.putAll(l.unackedFlushes);
       c.lines.put(k, m);
     });
     return c;
@@ -398,7 +459,7 @@ public final class CacheCore {
 
   /** A canonical rendering of every field that affects behaviour (the checker's state hash). */
   void fingerprint(StringBuilder sb) {
-    sb.append(node).append(" t").append(nextTxn);
+    sb.append(node).append(" t").append(nextTxn).append(new java.util.TreeMap<>(served));
     lines.keySet().stream()
         .sorted(java.util.Comparator.comparingLong(Key::obj).thenComparingLong(Key::page))
         .forEach(k -> {
@@ -421,9 +482,11 @@ public final class CacheCore {
             sb.append("ev").append(l.evictedState);
             data(sb, l.evictedData);
           }
-          sb.append('a').append(l.evictAckForwards).append('s').append(l.forwardsServed);
+          sb.append('a').append(l.evictAckForwards);
           new java.util.TreeMap<>(l.flushes).forEach((t, op) -> sb.append('f').append(t)
               .append('=').append(op.id()));
+          new java.util.TreeMap<>(l.unackedFlushes).forEach((t, v) -> sb.append('u').append(t)
+              .append('=').append(v));
           sb.append(']');
         });
     sb.append('|');
@@ -490,11 +553,13 @@ public final class CacheCore {
    */
   public Step reissue(long obj) {
     Step step = Step.of();
+    served.remove(obj); // the new incarnation counts its forwards from zero
     lines.forEach((k, l) -> {
       if (k.obj() != obj) {
         return;
       }
       l.deferred.clear();
+      l.unackedFlushes.clear(); // the old incarnation will not acknowledge them
       if (l.evicting) {
         l.evicting = false;
         l.evictAckForwards = -1;

@@ -45,15 +45,21 @@ public sealed interface CoherenceMsg extends SsiMessage {
   record Write(long obj, long page, String node, long txn, long serial) implements ToDirectory {
   }
 
-  /** A sharer's answer to {@link Inval}: it no longer holds the page. */
-  record InvalAck(long obj, long page, String node, long txn) implements ToDirectory {
+  /**
+   * A sharer's answer to {@link Inval}: it no longer holds the page. For a recall, {@code data} is
+   * the S copy it dropped (the directory stores it if newer than the store), else null.
+   */
+  record InvalAck(long obj, long page, String node, long txn, PageData data)
+      implements ToDirectory {
   }
 
   /**
    * {@code node} dropped the page. {@code dirty} carries the data of an M page (a write-back,
-   * accepted only when {@code epoch} is still the page's epoch), else null.
+   * accepted only when {@code epoch} is still the page's epoch), else null. {@code exclusive}:
+   * the node evicted it from E/M, so forwards it has not served yet are served from the evicted
+   * copy, and the eviction stands for their flush.
    */
-  record Evict(long obj, long page, String node, long epoch, PageData dirty)
+  record Evict(long obj, long page, String node, long epoch, PageData dirty, boolean exclusive)
       implements ToDirectory {
   }
 
@@ -73,18 +79,25 @@ public sealed interface CoherenceMsg extends SsiMessage {
       implements ToNode {
   }
 
-  /** The directory tells a sharer to drop the page and acknowledge. */
-  record Inval(long obj, long page, String to, long txn) implements ToNode {
+  /**
+   * The directory tells a sharer to drop the page and acknowledge. With {@code recall}, the
+   * acknowledgement carries the sharer's copy: the node whose flush the directory waited for died,
+   * and the copy it had sent the sharer may be the only one of its last write.
+   */
+  record Inval(long obj, long page, String to, long txn, boolean recall) implements ToNode {
   }
 
   /**
    * The directory forwards a request to the page's E/M holder {@code to}, which sends the data
    * straight to {@code requester} ({@link Data}) and decides its own disposition: for a read it
    * keeps S (an M holder writes back), for a write (or any request in MEI mode) it drops to I and
-   * hands over ownership with epoch {@code epoch}.
+   * hands over ownership with epoch {@code epoch}. {@code holderTxn} is the holder's own request
+   * that made it the owner as far as the directory knows (-1: none in flight, e.g. ownership
+   * given back): a holder whose request {@code holderTxn} is still pending defers the forward
+   * until that grant arrives; a holder waiting for another request serves it from its copy.
    */
   record Fwd(long obj, long page, String to, long txn, String requester, boolean write,
-      boolean mei, long epoch) implements ToNode {
+      boolean mei, long epoch, long holderTxn) implements ToNode {
   }
 
   /** Data from the previous holder to the requester, in place of a Grant. */

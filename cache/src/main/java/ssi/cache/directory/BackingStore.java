@@ -95,10 +95,12 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
    * @param state {@code rebuilding}, {@code ready} or {@code no-store}
    * @param protocol MESI or MEI
    * @param pages the page records
+   * @param ranges the folded ranges (idle records folded past {@code max-records-per-object})
    * @param staleRejected write-backs rejected for a stale epoch
    */
   public record View(long obj, String host, long dirGen, String state, String protocol,
-      List<DirectoryCore.PageView> pages, long staleRejected) implements SsiMessage {
+      List<DirectoryCore.PageView> pages, List<DirectoryCore.RangeView> ranges,
+      long staleRejected) implements SsiMessage {
   }
 
   private record Rebuilt(Map<String, HolderReport> reports) implements Command,
@@ -114,6 +116,10 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
   }
 
   private record ForwardOutcome(long page, long txn, String requester, Errno errno)
+      implements Command, NoSerializationVerificationNeeded {
+  }
+
+  private record GrantDelivered(long page, long txn, String node)
       implements Command, NoSerializationVerificationNeeded {
   }
 
@@ -168,7 +174,7 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
     this.settings = CacheSettings.from(ctx.getSystem().settings().config());
     this.store = PageStores.get(ctx.getSystem()).store().orElse(null);
     this.image = new ObjectImage();
-    this.core = new DirectoryCore(obj, settings.mei(), image);
+    this.core = new DirectoryCore(obj, settings.mei(), image, settings.maxRecordsPerObject());
     this.host = Cluster.get(ctx.getSystem()).selfMember().address().toString();
     this.dirGen = System.currentTimeMillis() * 1000 + ThreadLocalRandom.current().nextInt(1000);
     // Epochs of this incarnation start above any an earlier one could have reached (it would
@@ -237,6 +243,10 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
         .onMessage(PageLoaded.class, this::onPageLoaded)
         .onMessage(Persisted.class, this::onPersisted)
         .onMessage(ForwardOutcome.class, this::onForwardOutcome)
+        .onMessage(GrantDelivered.class, g -> {
+          core.grantDelivered(g.page(), g.txn(), g.node());
+          return this;
+        })
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessage(RetryLoads.class, r -> onRetryLoads())
         .build();
@@ -361,6 +371,12 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
     List<CoherenceMsg.ToNode> out = core.handle(msg);
     persist();
     send(out);
+    if (image.size() > 2 * settings.maxImagePages()) {
+      // Bounded image: clean pages without a record of their own (folded or never held) are
+      // dropped; a message for one loads it again first. Pages being loaded or persisted stay.
+      image.trim(settings.maxImagePages(), page -> !core.hasRecord(page)
+          && !persisting.containsKey(page) && !loading.containsKey(page));
+    }
   }
 
   /** Persists accepted write-backs; flush acknowledgements of a page wait for its commit. */
@@ -408,6 +424,10 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
       if (m instanceof CoherenceMsg.Fwd f) {
         getContext().pipeToSelf(reply, (r, e) -> new ForwardOutcome(f.page(), f.txn(),
             f.requester(), r != null ? r.errno() : Errno.EIO));
+      } else if (m instanceof CoherenceMsg.Grant g && g.state().exclusive()) {
+        // Until the owner has its grant, its record is not folded (a recall could overtake it).
+        getContext().pipeToSelf(reply, (r, e) -> new GrantDelivered(g.page(),
+            r != null && r.isOk() ? g.txn() : -1, g.to()));
       }
     }
   }
@@ -434,7 +454,7 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
   private Behavior<Command> onGetView(GetView g) {
     g.replyTo().tell(new View(obj, host, dirGen,
         store == null ? "no-store" : ready ? "ready" : "rebuilding",
-        settings.mei() ? "MEI" : "MESI", core.view(), core.staleRejected()));
+        settings.mei() ? "MEI" : "MESI", core.view(), core.ranges(), core.staleRejected()));
     return this;
   }
 

@@ -40,6 +40,24 @@ final class ObjectImage implements BackingImage {
     unwritten.put(page, data);
   }
 
+  int size() {
+    return pages.size();
+  }
+
+  /**
+   * Drops loaded pages that {@code droppable} allows (clean: never one with a write-back not yet
+   * taken to persist) until at most {@code keep} remain; they are loaded again when needed.
+   */
+  void trim(int keep, java.util.function.LongPredicate droppable) {
+    var it = pages.keySet().iterator();
+    while (pages.size() > keep && it.hasNext()) {
+      long page = it.next();
+      if (!unwritten.containsKey(page) && droppable.test(page)) {
+        it.remove();
+      }
+    }
+  }
+
   /** The write-backs accepted since the last call, to persist. */
   List<Map.Entry<Long, PageData>> takeUnwritten() {
     List<Map.Entry<Long, PageData>> out = new ArrayList<>(unwritten.entrySet());

@@ -94,6 +94,8 @@ public final class CacheRoutes implements SsiRouteContributor {
     out.put("protocol", v.protocol());
     out.put("staleRejected", v.staleRejected());
     out.put("records", v.pages().stream().map(CacheRoutes::record).toList());
+    out.put("foldedRanges", v.ranges().stream().map(r -> Map.of("fromPage", r.from(),
+        "toPage", r.to(), "mayHold", r.mayHold())).toList());
     return out;
   }
 

@@ -43,7 +43,7 @@ final class ProtocolModel {
   /** What a run looks like: nodes' scripts, the protocol mode, crashes, seeded bugs. */
   record Config(String name, boolean mei, List<List<Op>> scripts, int pages, boolean crash,
       boolean lateWriteBacks, boolean seedSkipInvalidation, boolean seedAcceptStaleEpoch,
-      boolean crashBeforeSharedWriteBack) {
+      boolean seedNoRecall, int maxRecords, boolean seedFoldForgetsOwner) {
   }
 
   /** A message in flight and its sender. */
@@ -94,9 +94,11 @@ final class ProtocolModel {
   ProtocolModel(Config cfg) {
     this.cfg = cfg;
     this.n = cfg.scripts().size();
-    dir = new DirectoryCore(OBJ, cfg.mei(), image);
+    dir = new DirectoryCore(OBJ, cfg.mei(), image, cfg.maxRecords());
+    dir.testOnlyFoldForgetsOwner = cfg.seedFoldForgetsOwner();
     dir.testOnlySkipOneInvalidation = cfg.seedSkipInvalidation();
     dir.testOnlyAcceptStaleEpoch = cfg.seedAcceptStaleEpoch();
+    dir.testOnlyNoRecall = cfg.seedNoRecall();
     caches = new CacheCore[n];
     for (int i = 0; i < n; i++) {
       caches[i] = new CacheCore(name(i), PAGE_SIZE);
@@ -142,18 +144,9 @@ final class ProtocolModel {
     return node.charAt(1) - '0';
   }
 
-  /**
-   * Whether node {@code i} may crash now. Unless {@code crashBeforeSharedWriteBack}, not while its
-   * write-back of a page it just shared by a forwarded read is in flight: the requester's S copy
-   * would hold data the store never gets (a known limitation, see the checker's test).
-   */
+  /** Whether node {@code i} may crash now: any live node, at any moment, once per run. */
   boolean canCrash(int i) {
-    if (!cfg.crash() || crashed >= 0 || !alive(i)) {
-      return false;
-    }
-    return cfg.crashBeforeSharedWriteBack() || inFlight.stream().noneMatch(e ->
-        e.from().equals(name(i)) && e.msg() instanceof Flush f && f.keepShared()
-            && f.data() != null);
+    return cfg.crash() && crashed < 0 && alive(i);
   }
 
   boolean alive(int i) {
@@ -199,6 +192,8 @@ final class ProtocolModel {
       fwds.removeIf(f -> f.page() == d.page() && f.txn() == d.txn()
           && f.requester().equals(d.to()));
       dir.forwardDone(d.page(), d.txn(), d.to());
+    } else if (m instanceof Grant g) {
+      dir.grantDelivered(g.page(), g.txn(), g.to()); // the transport's delivery report
     }
     return nodeStep(to, caches[to].handle(m));
   }
@@ -206,11 +201,14 @@ final class ProtocolModel {
   private String toDirectory(ToDirectory m) {
     PageData wb = m instanceof Evict ev ? ev.dirty() : m instanceof Flush f ? f.data() : null;
     long epochBefore = epoch(m.page());
+    // a write-back of a folded page is checked by serial and by who may hold it, not by epoch
+    // (or of a page being recalled from the sender: its data counts as its recalled copy)
+    boolean folded = dir.isFolded(m.page()) || dir.mayHoldFolded(m.page(), m.node());
     image.writes.clear();
     List<ToNode> out = dir.handle(m);
     if (wb != null) {
       long epoch = m instanceof Evict ev ? ev.epoch() : ((Flush) m).epoch();
-      if (epoch != epochBefore && !image.writes.isEmpty()) {
+      if (epoch != epochBefore && !image.writes.isEmpty() && !folded) {
         return "invariant 4: a write-back with stale epoch " + epoch + " (page epoch "
             + epochBefore + ") from " + m.node() + " was applied";
       }
@@ -394,7 +392,8 @@ final class ProtocolModel {
         continue;
       }
       PageData d = m instanceof Grant g ? g.data() : m instanceof Data x ? x.data()
-          : m instanceof Evict ev ? ev.dirty() : m instanceof Flush f ? f.data() : null;
+          : m instanceof Evict ev ? ev.dirty() : m instanceof Flush f ? f.data()
+          : m instanceof CoherenceMsg.InvalAck a ? a.data() : null;
       if (d != null) {
         int v = valueOf(d);
         all.add(v);
@@ -455,7 +454,9 @@ final class ProtocolModel {
         String who = name(i);
         boolean owner = v != null && who.equals(v.owner());
         boolean sharer = v != null && v.sharers().contains(who);
-        boolean handedOff = pendingFwd.contains(who + "/" + p);
+        boolean handedOff = pendingFwd.contains(who + "/" + p)
+            || dir.mayHoldFolded(p, who)
+            || caches[i].forwardDeferred(OBJ, p); // also of a requester that died since
         if (st.exclusive() ? !(owner || handedOff) : !(owner || sharer || handedOff)) {
           return "directory: " + who + " holds page " + p + " in " + st
               + " but the directory records owner=" + (v == null ? null : v.owner())
@@ -571,7 +572,8 @@ final class ProtocolModel {
   static String render(CoherenceMsg m) {
     String s = m.toString();
     PageData d = m instanceof Grant g ? g.data() : m instanceof Data x ? x.data()
-        : m instanceof Evict ev ? ev.dirty() : m instanceof Flush f ? f.data() : null;
+        : m instanceof Evict ev ? ev.dirty() : m instanceof Flush f ? f.data()
+          : m instanceof CoherenceMsg.InvalAck a ? a.data() : null;
     return d == null ? s : s + "{" + RegisterSpec.hex(valueOf(d)) + "#" + d.serial() + "}";
   }
 }

@@ -46,6 +46,9 @@ class CoherenceClusterTest {
     store = EmbeddedStore.startTemporary();
     nodes.addAll(ClusterTestKits.start("CoherenceClusterTest", 3, """
         ssi.cache.write-back-interval = 1h
+        # tiny bounds: records fold and recalls run, the image reloads pages, on every test
+        ssi.cache.max-records-per-object = 2
+        ssi.cache.max-image-pages = 1
         ssi.store.url = "%s"
         """.formatted(store.url())));
     for (ActorTestKit n : nodes) {
