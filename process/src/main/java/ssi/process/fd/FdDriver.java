@@ -4,6 +4,8 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import ssi.actors.lwkt.Errno;
 import ssi.actors.SsiMessage;
 import ssi.actors.lwkt.Lwkt;
 import ssi.actors.lwkt.Msg;
@@ -114,6 +116,43 @@ public final class FdDriver {
         .agent(m -> Reply.ok(moved))
         .sink(m -> Lwkt.replymsg(m, Reply.ok(moved)))
         .build());
+  }
+
+  /**
+   * How long a driver that moved or was released goes on answering operations that were already
+   * on their way to it (queued to its actor before its port changed) before it stops: without
+   * it they would reach a stopped actor and their senders would wait for a timeout.
+   */
+  static final java.time.Duration LINGER = java.time.Duration.ofSeconds(5);
+
+  /**
+   * What a driver becomes once it moved or was released: it answers every operation with
+   * {@code answer} for {@link #LINGER}, then stops.
+   */
+  static Behavior<Command> linger(Reply<FdResult> answer) {
+    return Behaviors.withTimers(timers -> {
+      timers.startSingleTimer(Lingered.INSTANCE, LINGER);
+      return Behaviors.receive(Command.class)
+          .onMessage(Op.class, op -> {
+            Lwkt.replymsg(op.msg(), answer);
+            return Behaviors.same();
+          })
+          .onMessage(TtyOutput.class, o -> {
+            o.replyTo().tell(new TtyView("", o.from(), true));
+            return Behaviors.same();
+          })
+          .onMessage(TtyInput.class, i -> {
+            i.replyTo().tell(Reply.error(Errno.EBADF));
+            return Behaviors.same();
+          })
+          .onMessageEquals(Lingered.INSTANCE, Behaviors::stopped)
+          .onAnyMessage(m -> Behaviors.same())
+          .build();
+    });
+  }
+
+  private enum Lingered implements Command, akka.actor.NoSerializationVerificationNeeded {
+    INSTANCE
   }
 
   /** Withdraws {@code name}: operations for it are answered EBADF from now on. */

@@ -137,12 +137,12 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
     FdDriver.redirect(getContext().getSystem(), state.port(), m.node());
     FdResult moved = FdResult.moved(m.node());
     held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
   }
 
   private Behavior<FdDriver.Command> release() {
     FdDriver.withdraw(getContext().getSystem(), state.port());
     held.forEach(msg -> Lwkt.replymsg(msg, Errno.EBADF));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.error(Errno.EBADF));
   }
 }

@@ -142,7 +142,7 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
     FdDriver.redirect(getContext().getSystem(), port, m.node());
     FdResult moved = FdResult.moved(m.node());
     held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
   }
 
   private Behavior<FdDriver.Command> release() {
@@ -151,7 +151,7 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
       Lwkt.replymsg(pendingRead, Errno.EBADF);
     }
     held.forEach(msg -> Lwkt.replymsg(msg, Errno.EPIPE));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.error(Errno.EBADF));
   }
 
   /** A new pipe's reading end, expecting one writer. */

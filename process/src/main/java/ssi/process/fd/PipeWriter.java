@@ -81,7 +81,7 @@ final class PipeWriter extends AbstractBehavior<FdDriver.Command> {
     if (f.msg().body() instanceof FdOp.WriterGone) { // our own close reached the reader
       FdDriver.withdraw(getContext().getSystem(), state.port());
       held.forEach(msg -> Lwkt.replymsg(msg, Errno.EBADF));
-      return Behaviors.stopped();
+      return FdDriver.linger(Reply.error(Errno.EBADF));
     }
     Reply<FdResult> answer = r.errno() == Errno.EBADF || r.errno() == Errno.EHOSTDOWN
         ? Reply.error(Errno.EPIPE) : r;
@@ -116,7 +116,7 @@ final class PipeWriter extends AbstractBehavior<FdDriver.Command> {
     FdDriver.redirect(getContext().getSystem(), state.port(), m.node());
     FdResult moved = FdResult.moved(m.node());
     held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
   }
 
   /** Closing the writing end tells the reader one writer fewer, then stops. */

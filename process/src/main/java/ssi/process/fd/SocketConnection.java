@@ -171,6 +171,6 @@ final class SocketConnection extends AbstractBehavior<FdDriver.Command> {
       Lwkt.replymsg(current, Errno.EBADF);
     }
     held.forEach(msg -> Lwkt.replymsg(msg, Errno.EBADF));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.error(Errno.EBADF));
   }
 }

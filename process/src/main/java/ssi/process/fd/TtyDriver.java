@@ -209,7 +209,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
     FdDriver.redirect(getContext().getSystem(), port, m.node());
     FdResult moved = FdResult.moved(m.node());
     held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
   }
 
   private Behavior<FdDriver.Command> release() {
@@ -218,6 +218,6 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
       Lwkt.replymsg(pendingRead, Errno.EBADF);
     }
     held.forEach(msg -> Lwkt.replymsg(msg, Errno.EBADF));
-    return Behaviors.stopped();
+    return FdDriver.linger(Reply.error(Errno.EBADF));
   }
 }
