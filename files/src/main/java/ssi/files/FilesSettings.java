@@ -10,15 +10,17 @@ import java.time.Duration;
  * @param passivateAfter idle time after which a directory or file entity stops
  * @param maxIoBytes the largest single read or write through the file API
  * @param zeroChunk bytes zeroed per page-cache write when a truncate clears a file's old tail
+ * @param lockLease the longest a reader's shared range lock is kept without its unlock
  */
 public record FilesSettings(Duration askTimeout, Duration passivateAfter, int maxIoBytes,
-    int zeroChunk) {
+    int zeroChunk, Duration lockLease) {
 
   /** Reads {@code ssi.files.*}. */
   public static FilesSettings from(Config config) {
     Config c = config.getConfig("ssi.files");
     return new FilesSettings(c.getDuration("ask-timeout"), c.getDuration("passivate-after"),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-io-bytes")),
-        (int) Math.min(Integer.MAX_VALUE, c.getBytes("zero-chunk")));
+        (int) Math.min(Integer.MAX_VALUE, c.getBytes("zero-chunk")),
+        c.getDuration("lock-lease"));
   }
 }

@@ -9,10 +9,18 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.StashBuffer;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.actor.typed.PostStop;
+import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
 import akka.cluster.sharding.typed.ClusterShardingSettings;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +28,10 @@ import ssi.actors.SsiMessage;
 import ssi.actors.lwkt.Errno;
 import ssi.actors.lwkt.Reply;
 import ssi.cache.pagecache.PageCache;
+import ssi.cache.rangelock.Lock;
+import ssi.cache.rangelock.LockMode;
+import ssi.cache.rangelock.LockOwner;
+import ssi.cache.rangelock.RangeLock;
 import ssi.cache.store.ObjectKind;
 import ssi.cache.store.ObjectMeta;
 import ssi.cache.store.PageStore;
@@ -38,7 +50,17 @@ import ssi.files.handle.FileStat;
  * mtime with {@code setLength}. The length is published only after the data is in the coherent
  * cache, so a reader that sees the new length reads the new bytes. Bytes past the length are
  * kept zero in every cache: a shrinking truncate zeroes the old tail through the cache first, so
- * a later extension reads zeros. The entity keeps no state between operations.
+ * a later extension reads zeros.
+ *
+ * <p>Atomicity (DESIGN §8). The entity is also the file's one range lock manager for the whole
+ * cluster ({@link RangeLock}, FIFO-fair): every write, append and truncate holds an exclusive
+ * lock on the bytes it changes until its data and length are in place, and a reader on any node
+ * first asks here for a shared lock on the range it reads ({@link ReadLock}; the answer carries
+ * the length under the lock), reads the pages through its own coherent page cache, then sends
+ * {@link Unlock}. So a read never observes part of a write on any node. A reader's lock also
+ * goes when its node leaves the cluster or after {@code ssi.files.lock-lease} (see {@link
+ * ReadLocks}); if this entity stops (its node dies, it passivates) its locks go with it. The
+ * entity keeps no file state between operations, only these locks.
  */
 public final class FileObject extends AbstractBehavior<FileObject.Command> {
 
@@ -67,14 +89,39 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
       implements Command {
   }
 
+  /**
+   * A shared lock on {@code [offset, offset + length)} for the reader {@code lockId} on
+   * {@code node}; answers the file's stat under the lock (or ESTALE, EISDIR, ETIMEDOUT). The
+   * reader must send {@link Unlock} with the same id, also when it stopped waiting.
+   */
+  public record ReadLock(long generation, String node, long lockId, long offset, long length,
+      ActorRef<Reply<FileStat>> replyTo) implements Command {
+  }
+
+  /** Gives back (or, not yet granted, gives up) the reader lock {@code lockId}. */
+  public record Unlock(long lockId) implements Command {
+  }
+
   private record Finished(Runnable reply) implements Command, NoSerializationVerificationNeeded {
   }
+
+  private record Granted(ReadLock request, Reply<Lock> lock)
+      implements Command, NoSerializationVerificationNeeded {
+  }
+
+  private record NodeGone(String node) implements Command, NoSerializationVerificationNeeded {
+  }
+
+  private enum ExpireLeases implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
   private final long obj;
   private final PageStore store;
   private final PageCache cache;
   private final FilesSettings settings;
   private final StashBuffer<Command> stash;
+  private final RangeLock locks;
+  private final ReadLocks readers = new ReadLocks();
+  private final LockOwner writer;
   private boolean busy;
 
   /** Registers the entity type on this node (idempotent); every node calls it at boot. */
@@ -87,17 +134,27 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   }
 
   static Behavior<Command> create(long obj) {
-    return Behaviors.withStash(STASH_CAPACITY, stash ->
-        Behaviors.setup(ctx -> new FileObject(ctx, stash, obj)));
+    return Behaviors.withStash(STASH_CAPACITY, stash -> Behaviors.withTimers(timers ->
+        Behaviors.setup(ctx -> new FileObject(ctx, stash, timers, obj))));
   }
 
-  private FileObject(ActorContext<Command> ctx, StashBuffer<Command> stash, long obj) {
+  private FileObject(ActorContext<Command> ctx, StashBuffer<Command> stash,
+      TimerScheduler<Command> timers, long obj) {
     super(ctx);
     this.obj = obj;
     this.stash = stash;
     this.store = PageStores.get(ctx.getSystem()).store().orElse(null);
     this.cache = PageCache.get(ctx.getSystem());
     this.settings = FilesSettings.from(ctx.getSystem().settings().config());
+    this.locks = new RangeLock(obj);
+    FileLocks.get(ctx.getSystem()).register(locks);
+    Cluster cluster = Cluster.get(ctx.getSystem());
+    this.writer = new LockOwner(cluster.selfMember().address().toString(), 0);
+    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(
+        ClusterEvent.MemberRemoved.class, e -> new NodeGone(e.member().address().toString())),
+        ClusterEvent.MemberRemoved.class));
+    Duration tick = settings.lockLease().dividedBy(2);
+    timers.startTimerWithFixedDelay(ExpireLeases.INSTANCE, tick, tick);
   }
 
   @Override
@@ -107,14 +164,130 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
         .onMessage(Append.class, this::onAppend)
         .onMessage(Truncate.class, this::onTruncate)
         .onMessage(Finished.class, this::onFinished)
+        .onMessage(ReadLock.class, this::onReadLock)
+        .onMessage(Granted.class, this::onGranted)
+        .onMessage(Unlock.class, this::onUnlock)
+        .onMessage(NodeGone.class, this::onNodeGone)
+        .onMessage(ExpireLeases.class, this::onExpireLeases)
+        .onSignal(PostStop.class, this::onPostStop)
         .build();
+  }
+
+  // ---- readers' shared locks: handled at once, also while a write is in progress ----
+
+  private Behavior<Command> onReadLock(ReadLock m) {
+    if (m.offset() < 0 || m.length() <= 0 || m.offset() > Long.MAX_VALUE - m.length()) {
+      m.replyTo().tell(Reply.error(Errno.EINVAL));
+      return this;
+    }
+    readers.waiting(m.lockId());
+    getContext().pipeToSelf(locks.acquire(new LockOwner(m.node(), m.lockId()), LockMode.SHARED,
+            m.offset(), m.length(), settings.askTimeout()),
+        (r, e) -> new Granted(m, r != null ? r : Reply.error(Errno.EIO)));
+    return this;
+  }
+
+  private Behavior<Command> onGranted(Granted g) {
+    ReadLock m = g.request();
+    if (!g.lock().isOk()) {
+      readers.failed(m.lockId());
+      m.replyTo().tell(Reply.error(g.lock().errno()));
+      return this;
+    }
+    if (!member(m.node())) { // the reader's node left while it waited
+      readers.failed(m.lockId());
+      g.lock().value().release();
+      return this;
+    }
+    if (!readers.granted(m.lockId(), m.node(), g.lock().value(), System.nanoTime())) {
+      return this; // the reader gave up meanwhile
+    }
+    if (store == null) {
+      readers.unlock(m.lockId());
+      m.replyTo().tell(Reply.error(Errno.EIO));
+      return this;
+    }
+    var self = getContext().getSelf();
+    checked(m.generation()).whenComplete((r, e) -> {
+      if (r != null && r.isOk()) {
+        m.replyTo().tell(Reply.ok(FileStat.of(r.value())));
+      } else {
+        self.tell(new Unlock(m.lockId()));
+        m.replyTo().tell(Reply.error(r != null ? r.errno() : Errno.EIO));
+      }
+    });
+    return this;
+  }
+
+  private Behavior<Command> onUnlock(Unlock u) {
+    readers.unlock(u.lockId());
+    return this;
+  }
+
+  private Behavior<Command> onNodeGone(NodeGone g) {
+    int n = readers.nodeGone(g.node());
+    if (n > 0) {
+      getContext().getLog().info("file {}: released {} read lock(s) of removed node {}", obj, n,
+          g.node());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onExpireLeases(ExpireLeases t) {
+    int n = readers.expire(System.nanoTime(), settings.lockLease().toNanos());
+    if (n > 0) {
+      getContext().getLog().warn("file {}: released {} read lock(s) held past the lease of {}",
+          obj, n, settings.lockLease());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPostStop(PostStop s) {
+    FileLocks.get(getContext().getSystem()).unregister(locks);
+    return this;
+  }
+
+  private boolean member(String node) {
+    for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.address().toString().equals(node)) {
+        return m.status() != MemberStatus.down() && m.status() != MemberStatus.removed();
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Runs {@code body} holding an exclusive lock on {@code [offset, offset + length)} (nothing
+   * to lock when empty), released when its stage completes. Called from operation stages, off
+   * the actor: the lock manager is thread-safe.
+   */
+  private <T> CompletionStage<Reply<T>> exclusive(long offset, long length,
+      java.util.function.Supplier<CompletionStage<Reply<T>>> body) {
+    if (length <= 0) {
+      return body.get();
+    }
+    return locks.acquire(writer, LockMode.EXCLUSIVE, offset, length, settings.askTimeout())
+        .thenCompose(l -> {
+          if (!l.isOk()) {
+            return failed(l.errno());
+          }
+          CompletionStage<Reply<T>> r;
+          try {
+            r = body.get();
+          } catch (RuntimeException e) {
+            l.value().release();
+            throw e;
+          }
+          return r.whenComplete((x, e) -> l.value().release());
+        });
   }
 
   private Behavior<Command> onWrite(Write m) {
     return run(m, m.replyTo(), () -> checked(m.generation()).thenCompose(meta -> !meta.isOk()
         ? failed(meta.errno())
-        : cache.write(obj, m.offset(), m.data()).thenCompose(w -> !w.isOk() ? failed(w.errno())
-            : setLength(Math.max(meta.value().length(), m.offset() + m.data().length)))));
+        : exclusive(m.offset(), m.data().length, () -> cache.write(obj, m.offset(), m.data())
+            .thenCompose(w -> !w.isOk() ? failed(w.errno())
+                : setLength(Math.max(meta.value().length(), m.offset() + m.data().length))))));
   }
 
   private Behavior<Command> onAppend(Append m) {
@@ -123,9 +296,10 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
         return failed(meta.errno());
       }
       long at = meta.value().length();
-      return cache.write(obj, at, m.data()).thenCompose(w -> !w.isOk() ? failed(w.errno())
-          : setLength(at + m.data().length).thenApply(s -> s.isOk() ? Reply.ok(at)
-              : Reply.<Long>error(s.errno())));
+      return exclusive(at, m.data().length, () -> cache.write(obj, at, m.data())
+          .thenCompose(w -> !w.isOk() ? failed(w.errno())
+              : setLength(at + m.data().length).thenApply(s -> s.isOk() ? Reply.ok(at)
+                  : Reply.<Long>error(s.errno()))));
     }));
   }
 
@@ -135,9 +309,12 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
         return failed(meta.errno());
       }
       long old = meta.value().length();
-      CompletionStage<Reply<Void>> zeroed = m.length() < old
-          ? zero(m.length(), old) : CompletableFuture.completedFuture(Reply.ok(null));
-      return zeroed.thenCompose(z -> !z.isOk() ? failed(z.errno()) : setLength(m.length()));
+      long from = Math.min(old, m.length()); // everything from here on may change
+      return exclusive(from, Long.MAX_VALUE - from, () -> {
+        CompletionStage<Reply<Void>> zeroed = m.length() < old
+            ? zero(m.length(), old) : CompletableFuture.completedFuture(Reply.ok(null));
+        return zeroed.thenCompose(z -> !z.isOk() ? failed(z.errno()) : setLength(m.length()));
+      });
     }));
   }
 

@@ -5,12 +5,16 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.cluster.typed.Cluster;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import ssi.actors.lwkt.Errno;
 import ssi.actors.lwkt.Reply;
 import ssi.cache.pagecache.PageCache;
+import ssi.cache.store.ObjectKind;
 import ssi.cache.store.PageStore;
 import ssi.cache.store.PageStores;
 import ssi.files.FilesSettings;
@@ -22,11 +26,12 @@ import ssi.files.namespace.Namespace;
  * The file API of this node (an Akka extension), usable on any node with any
  * {@link GlobalFileHandle}. Every stage completes with a {@link Reply}, never exceptionally.
  *
- * <p>Reads run here: the length from the page store's object row, the bytes from this node's
- * coherent {@link PageCache}. Writes, appends and truncates go to the object's {@link FileObject}
- * entity, which serializes them (appends never overlap). Each page is atomic; a read overlapping
- * a concurrent multi-page overwrite may see some pages old and some new until range locks
- * (DESIGN §8) are used here. A handle whose object was deleted, or re-created with a new
+ * <p>Reads run here, under a shared range lock: the file's {@link FileObject} entity grants
+ * the lock on the bytes asked (and answers the length under it), this node's coherent {@link
+ * PageCache} supplies the bytes, then the lock is given back. Writes, appends and truncates go to
+ * that entity, which serializes them (appends never overlap) and holds an exclusive lock on what
+ * each one changes until it is complete; so a read never observes part of a write, on any node
+ * (DESIGN §8). A handle whose object was deleted, or re-created with a new
  * generation, gets ESTALE. EINVAL: negative offset or length, more than
  * {@code ssi.files.max-io-bytes} at once, or offset + length overflowing.
  *
@@ -41,10 +46,12 @@ public final class Files implements Extension {
 
   private final ActorSystem<?> system;
   private final FilesSettings settings;
+  private final String self;
 
   private Files(ActorSystem<?> system) {
     this.system = system;
     this.settings = FilesSettings.from(system.settings().config());
+    this.self = Cluster.get(system).selfMember().address().toString();
   }
 
   /** This node's file API. */
@@ -57,17 +64,28 @@ public final class Files implements Extension {
     if (off < 0 || len < 0 || len > settings.maxIoBytes() || off > Long.MAX_VALUE - len) {
       return done(Errno.EINVAL);
     }
-    return stat(fh).thenCompose(s -> {
-      if (!s.isOk()) {
-        return done(s.errno());
-      }
-      if (s.value().kind() == ssi.cache.store.ObjectKind.DIRECTORY) {
-        return done(Errno.EISDIR);
-      }
-      int n = (int) Math.max(0, Math.min(len, s.value().length() - off));
-      return n == 0 ? CompletableFuture.completedFuture(Reply.ok(new byte[0]))
-          : PageCache.get(system).read(fh.objectId(), off, n);
-    });
+    if (len == 0) {
+      return stat(fh).thenApply(s -> !s.isOk() ? Reply.error(s.errno())
+          : s.value().kind() == ObjectKind.DIRECTORY ? Reply.error(Errno.EISDIR)
+          : Reply.ok(new byte[0]));
+    }
+    long lockId = ThreadLocalRandom.current().nextLong();
+    return this.<FileStat>ask(fh, r -> new FileObject.ReadLock(fh.generation(), self, lockId,
+        off, len, r)).thenCompose(s -> {
+          if (!s.isOk()) {
+            unlock(fh, lockId); // after a timeout it may still be granted: give it up
+            return done(s.errno());
+          }
+          int n = (int) Math.max(0, Math.min(len, s.value().length() - off));
+          CompletionStage<Reply<byte[]>> data = n == 0
+              ? CompletableFuture.completedFuture(Reply.ok(new byte[0]))
+              : PageCache.get(system).read(fh.objectId(), off, n);
+          return data.whenComplete((r, e) -> unlock(fh, lockId));
+        });
+  }
+
+  private void unlock(GlobalFileHandle fh, long lockId) {
+    entity(fh).tell(new FileObject.Unlock(lockId));
   }
 
   /** Writes {@code bytes} at {@code off}, extending the file if needed; answers the new stat. */
@@ -119,12 +137,15 @@ public final class Files implements Extension {
 
   private <T> CompletionStage<Reply<T>> ask(GlobalFileHandle fh,
       akka.japi.function.Function<ActorRef<Reply<T>>, FileObject.Command> message) {
-    return ClusterSharding.get(system)
-        .entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(fh.objectId()))
-        .<Reply<T>>ask(message, settings.askTimeout())
+    return entity(fh).<Reply<T>>ask(message, settings.askTimeout())
         .handle((r, e) -> r != null ? r : Reply.<T>error(
             e instanceof TimeoutException || e.getCause() instanceof TimeoutException
                 ? Errno.ETIMEDOUT : Errno.EIO));
+  }
+
+  private EntityRef<FileObject.Command> entity(GlobalFileHandle fh) {
+    return ClusterSharding.get(system)
+        .entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(fh.objectId()));
   }
 
   private static <T> CompletionStage<Reply<T>> done(Errno e) {

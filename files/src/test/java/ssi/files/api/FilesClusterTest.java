@@ -289,6 +289,61 @@ class FilesClusterTest {
     assertTrue(reads[0] > 0);
   }
 
+  /** One 64 KiB record: sequence number, CRC32 of the rest, bytes derived from the number. */
+  static byte[] record(long seq) {
+    byte[] r = new byte[64 * 1024];
+    new Random(seq).nextBytes(r);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(r, 16, r.length - 16);
+    ByteBuffer.wrap(r).putLong(seq).putLong(crc.getValue());
+    return r;
+  }
+
+  /** Whether {@code r} is one whole record (not a mix of two writes). */
+  static boolean whole(byte[] r) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(r, 16, r.length - 16);
+    ByteBuffer b = ByteBuffer.wrap(r);
+    b.getLong();
+    return b.getLong() == crc.getValue();
+  }
+
+  @Test
+  void aReadNeverSeesPartOfAMultiPageWriteOnTheOtherNode() throws Exception {
+    GlobalFileHandle f = ok(ns(0).create(ns(0).root(), "torn"));
+    ok(files(0).write(f, 0, record(0)));
+    AtomicBoolean stop = new AtomicBoolean();
+    List<String> torn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    int[] reads = new int[2];
+    List<CompletableFuture<Void>> readers = new ArrayList<>();
+    for (int node = 0; node < 2; node++) {
+      int n = node;
+      readers.add(CompletableFuture.runAsync(() -> {
+        try {
+          while (!stop.get()) {
+            byte[] got = ok(files(n).read(f, 0, 64 * 1024));
+            if (!whole(got)) {
+              torn.add("node " + n + " read a torn record after " + ByteBuffer.wrap(got)
+                  .getLong());
+            }
+            reads[n]++;
+          }
+        } catch (Exception e) {
+          torn.add(e.toString());
+        }
+      }));
+    }
+    for (long seq = 1; seq <= 60; seq++) {
+      ok(files((int) (seq % 2)).write(f, 0, record(seq)));
+    }
+    stop.set(true);
+    CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new))
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertEquals(List.of(), torn);
+    assertTrue(reads[0] > 0 && reads[1] > 0, "reads " + reads[0] + ", " + reads[1]);
+    assertEquals(60, ByteBuffer.wrap(ok(files(1).read(f, 0, 16))).getLong());
+  }
+
   @Test
   void randomOperationsMatchALocalFile() throws Exception {
     GlobalFileHandle f = ok(ns(0).create(ns(0).root(), "differential"));
