@@ -82,7 +82,8 @@ public final class Main {
   /**
    * The node's final config: {@code base} plus what cannot be said in HOCON — the seed list
    * turned into config-discovery endpoints, this node's name as a cluster role, the mesh's
-   * bulk endpoint added to Artery's large-message destinations, and Artery tls-tcp when
+   * bulk endpoint added to Artery's large-message destinations, the Raw-Request-URI header on
+   * (the file routes check it), and Artery tls-tcp when
    * {@code ssi.tls.enabled} is on.
    */
   static Config nodeConfig(Config base) {
@@ -109,7 +110,11 @@ public final class Main {
         "akka.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr",
         required,
         "akka.cluster.roles", roles,
-        "akka.remote.artery.large-message-destinations", large));
+        "akka.remote.artery.large-message-destinations", large,
+        // /ssi/files refuses '.' and '..' in request paths: it needs the raw request target
+        // (the files reference.conf says so too, but akka-http's own reference.conf comes after
+        // it in the shaded jar and would turn it off again).
+        "akka.http.server.raw-request-uri-header", "on"));
     return TlsConfig.overlay(base).withFallback(overlay).withFallback(base).resolve();
   }
 
