@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Control a single-system-image cluster of JVM nodes.",
     subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, PsCommand.class,
         SpawnCommand.class, MigrateCommand.class, KillCommand.class, WatchCommand.class,
-        AttachCommand.class, DrainCommand.class, DemoCommand.class})
+        AttachCommand.class, DrainCommand.class, DemoCommand.class, LsCommand.class,
+        CatCommand.class, PutCommand.class, StatCommand.class})
 public final class Ssi implements Runnable {
 
   @CommandLine.Spec

@@ -134,6 +134,7 @@ final class UpCommand implements Callable<Integer> {
         return 1;
       }
     }
+    String secret = clusterSecret(cluster);
     List<String> seeds = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       seeds.add("127.0.0.1:" + (managementPortBase + i));
@@ -167,6 +168,7 @@ final class UpCommand implements Callable<Integer> {
       if (certs != null) {
         builder.environment().putAll(certs.environment(name));
       }
+      builder.environment().put("SSI_SECRET", secret);
       Process p = builder.start();
       LocalCluster.NodeRecord record = new LocalCluster.NodeRecord(name, p.pid(),
           remotePortBase + i, managementPortBase + i, log);
@@ -185,6 +187,40 @@ final class UpCommand implements Callable<Integer> {
         (System.nanoTime() - start) / 1e9,
         certs == null ? "" : ", mutual TLS between nodes (certificates in " + certs.dir() + ")");
     return new StatusCommand().call();
+  }
+
+  /**
+   * The cluster secret that seals file capabilities ({@code ssi.security.secret}): $SSI_SECRET
+   * when set, else the one in {@code .ssi/secret}, generated there (32 random bytes, owner-only)
+   * the first time. Every node of the cluster gets the same one; capabilities stay valid across
+   * {@code down} and {@code up}. An {@code ssi.security.secret} in application.conf wins over it.
+   */
+  private static String clusterSecret(LocalCluster cluster) throws IOException {
+    String env = System.getenv("SSI_SECRET");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    Path file = cluster.stateDir().resolve("secret");
+    if (Files.isRegularFile(file)) {
+      String s = Files.readString(file).trim();
+      if (!s.isEmpty()) {
+        return s;
+      }
+    }
+    byte[] raw = new byte[32];
+    new java.security.SecureRandom().nextBytes(raw);
+    String s = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, s + "\n");
+    try {
+      Files.setPosixFilePermissions(file,
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: the file keeps the default permissions
+    }
+    System.out.println("generated the cluster secret (file capabilities) in "
+        + cluster.home().relativize(file));
+    return s;
   }
 
   private static boolean portFree(int port) {
