@@ -74,14 +74,27 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   public interface Command extends SsiMessage {
   }
 
-  /** Writes {@code data} at {@code offset}; answers the new stat. */
-  public record Write(long generation, long offset, byte[] data,
+  /**
+   * Writes {@code data} at {@code offset}; answers the new stat. A write bigger than one
+   * message ({@code ssi.files.message-chunk}) sends its first {@code stagedParts} chunks ahead
+   * as {@link Stage} messages under {@code stagedId} and the rest here ({@code stagedId} 0:
+   * nothing staged).
+   */
+  public record Write(long generation, long offset, byte[] data, long stagedId, int stagedParts,
       ActorRef<Reply<FileStat>> replyTo) implements Command {
   }
 
   /** Appends {@code data} at the current length; answers the offset it was written at. */
-  public record Append(long generation, byte[] data, ActorRef<Reply<Long>> replyTo)
-      implements Command {
+  public record Append(long generation, byte[] data, long stagedId, int stagedParts,
+      ActorRef<Reply<Long>> replyTo) implements Command {
+  }
+
+  /**
+   * Part {@code part} of the data of the write or append {@code stagedId} that follows (sent
+   * by the same caller, so it arrives first). Kept until that operation runs, or dropped after
+   * {@code ssi.files.lock-lease} when it never comes.
+   */
+  public record Stage(long stagedId, int part, byte[] data) implements Command {
   }
 
   /** Sets the length (shrinking zeroes the old tail, growing reads as zeros). */
@@ -121,6 +134,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   private final StashBuffer<Command> stash;
   private final RangeLock locks;
   private final ReadLocks readers = new ReadLocks();
+  private final Staging staging = new Staging();
   private final LockOwner writer;
   private boolean busy;
 
@@ -162,6 +176,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     return newReceiveBuilder()
         .onMessage(Write.class, this::onWrite)
         .onMessage(Append.class, this::onAppend)
+        .onMessage(Stage.class, this::onStage)
         .onMessage(Truncate.class, this::onTruncate)
         .onMessage(Finished.class, this::onFinished)
         .onMessage(ReadLock.class, this::onReadLock)
@@ -234,6 +249,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   }
 
   private Behavior<Command> onExpireLeases(ExpireLeases t) {
+    staging.expire(System.nanoTime(), settings.lockLease().toNanos());
     int n = readers.expire(System.nanoTime(), settings.lockLease().toNanos());
     if (n > 0) {
       getContext().getLog().warn("file {}: released {} read lock(s) held past the lease of {}",
@@ -283,24 +299,41 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   }
 
   private Behavior<Command> onWrite(Write m) {
-    return run(m, m.replyTo(), () -> checked(m.generation()).thenCompose(meta -> !meta.isOk()
-        ? failed(meta.errno())
-        : exclusive(m.offset(), m.data().length, () -> cache.write(obj, m.offset(), m.data())
-            .thenCompose(w -> !w.isOk() ? failed(w.errno())
-                : setLength(Math.max(meta.value().length(), m.offset() + m.data().length))))));
+    return run(m, m.replyTo(), () -> {
+      byte[] data = staging.assemble(m.stagedId(), m.stagedParts(), m.data());
+      if (data == null) {
+        return failed(Errno.EIO); // a staged part was lost
+      }
+      return checked(m.generation()).thenCompose(meta -> !meta.isOk()
+          ? failed(meta.errno())
+          : exclusive(m.offset(), data.length, () -> cache.write(obj, m.offset(), data)
+              .thenCompose(w -> !w.isOk() ? failed(w.errno())
+                  : setLength(Math.max(meta.value().length(), m.offset() + data.length)))));
+    });
   }
 
   private Behavior<Command> onAppend(Append m) {
-    return run(m, m.replyTo(), () -> checked(m.generation()).thenCompose(meta -> {
-      if (!meta.isOk()) {
-        return failed(meta.errno());
+    return run(m, m.replyTo(), () -> {
+      byte[] data = staging.assemble(m.stagedId(), m.stagedParts(), m.data());
+      if (data == null) {
+        return failed(Errno.EIO);
       }
-      long at = meta.value().length();
-      return exclusive(at, m.data().length, () -> cache.write(obj, at, m.data())
-          .thenCompose(w -> !w.isOk() ? failed(w.errno())
-              : setLength(at + m.data().length).thenApply(s -> s.isOk() ? Reply.ok(at)
-                  : Reply.<Long>error(s.errno()))));
-    }));
+      return checked(m.generation()).thenCompose(meta -> {
+        if (!meta.isOk()) {
+          return failed(meta.errno());
+        }
+        long at = meta.value().length();
+        return exclusive(at, data.length, () -> cache.write(obj, at, data)
+            .thenCompose(w -> !w.isOk() ? failed(w.errno())
+                : setLength(at + data.length).thenApply(s -> s.isOk() ? Reply.ok(at)
+                    : Reply.<Long>error(s.errno()))));
+      });
+    });
+  }
+
+  private Behavior<Command> onStage(Stage m) {
+    staging.add(m.stagedId(), m.part(), m.data(), System.nanoTime());
+    return this;
   }
 
   private Behavior<Command> onTruncate(Truncate m) {

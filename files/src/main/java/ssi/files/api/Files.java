@@ -94,7 +94,9 @@ public final class Files implements Extension {
         || off > Long.MAX_VALUE - bytes.length) {
       return done(Errno.EINVAL);
     }
-    return ask(fh, r -> new FileObject.Write(fh.generation(), off, bytes.clone(), r));
+    Staged st = stage(fh, bytes);
+    return ask(fh, r -> new FileObject.Write(fh.generation(), off, st.last(), st.id(), st.parts(),
+        r));
   }
 
   /** Appends atomically at the end; answers the offset the bytes were written at. */
@@ -102,7 +104,9 @@ public final class Files implements Extension {
     if (bytes == null || bytes.length > settings.maxIoBytes()) {
       return done(Errno.EINVAL);
     }
-    return ask(fh, r -> new FileObject.Append(fh.generation(), bytes.clone(), r));
+    Staged st = stage(fh, bytes);
+    return ask(fh, r -> new FileObject.Append(fh.generation(), st.last(), st.id(), st.parts(),
+        r));
   }
 
   /** Sets the length: a shrunk tail is gone, a grown one reads as zeros. */
@@ -141,6 +145,32 @@ public final class Files implements Extension {
         .handle((r, e) -> r != null ? r : Reply.<T>error(
             e instanceof TimeoutException || e.getCause() instanceof TimeoutException
                 ? Errno.ETIMEDOUT : Errno.EIO));
+  }
+
+  /** What stays for the operation's own message after the parts sent ahead. */
+  private record Staged(long id, int parts, byte[] last) {
+  }
+
+  /**
+   * Sends all but the last {@code ssi.files.message-chunk} of {@code bytes} ahead to the file's
+   * entity as {@link FileObject.Stage} parts (one message must fit an Artery frame); the
+   * operation that follows carries the rest. Small data is sent whole (id 0).
+   */
+  private Staged stage(GlobalFileHandle fh, byte[] bytes) {
+    int chunk = settings.messageChunk();
+    if (bytes.length <= chunk) {
+      return new Staged(0, 0, bytes.clone());
+    }
+    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    EntityRef<FileObject.Command> e = entity(fh);
+    int parts = 0;
+    int pos = 0;
+    while (bytes.length - pos > chunk) {
+      e.tell(new FileObject.Stage(id, parts++, java.util.Arrays.copyOfRange(bytes, pos,
+          pos + chunk)));
+      pos += chunk;
+    }
+    return new Staged(id, parts, java.util.Arrays.copyOfRange(bytes, pos, bytes.length));
   }
 
   private EntityRef<FileObject.Command> entity(GlobalFileHandle fh) {

@@ -345,6 +345,26 @@ class FilesClusterTest {
   }
 
   @Test
+  void writesAndAppendsBiggerThanOneMessageArriveWholeFromEitherNode() throws Exception {
+    GlobalFileHandle f = ok(ns(0).create(ns(0).root(), "big"));
+    byte[] a = new byte[1024 * 1024 + 123]; // ~8 parts of ssi.files.message-chunk
+    byte[] b = new byte[700_000];
+    new Random(3).nextBytes(a);
+    new Random(4).nextBytes(b);
+    // One of the two nodes is remote from the file's entity: its data crosses in parts.
+    ok(files(0).write(f, 0, a));
+    assertEquals(a.length, (long) ok(files(1).append(f, b)));
+    ok(files(1).write(f, 10, java.util.Arrays.copyOf(b, 300_000)));
+    byte[] want = new byte[a.length + b.length];
+    System.arraycopy(a, 0, want, 0, a.length);
+    System.arraycopy(b, 0, want, a.length, b.length);
+    System.arraycopy(b, 0, want, 10, 300_000);
+    for (int n = 0; n < 2; n++) {
+      assertArrayEquals(want, ok(files(n).read(f, 0, want.length)), "node " + n);
+    }
+  }
+
+  @Test
   void randomOperationsMatchALocalFile() throws Exception {
     GlobalFileHandle f = ok(ns(0).create(ns(0).root(), "differential"));
     java.nio.file.Path local = java.nio.file.Files.createTempFile("ssi-diff", ".bin");
