@@ -16,6 +16,7 @@ import akka.cluster.Member;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
+import akka.cluster.typed.Unsubscribe;
 import akka.cluster.sharding.typed.ClusterShardingSettings;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
@@ -136,6 +137,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   private final ReadLocks readers = new ReadLocks();
   private final Staging staging = new Staging();
   private final LockOwner writer;
+  private final ActorRef<ClusterEvent.MemberRemoved> removals;
   private boolean busy;
 
   /** Registers the entity type on this node (idempotent); every node calls it at boot. */
@@ -164,9 +166,9 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     FileLocks.get(ctx.getSystem()).register(locks);
     Cluster cluster = Cluster.get(ctx.getSystem());
     this.writer = new LockOwner(cluster.selfMember().address().toString(), 0);
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(
-        ClusterEvent.MemberRemoved.class, e -> new NodeGone(e.member().address().toString())),
-        ClusterEvent.MemberRemoved.class));
+    this.removals = ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
+        e -> new NodeGone(e.member().address().toString()));
+    cluster.subscriptions().tell(Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
     Duration tick = settings.lockLease().dividedBy(2);
     timers.startTimerWithFixedDelay(ExpireLeases.INSTANCE, tick, tick);
   }
@@ -260,6 +262,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
 
   private Behavior<Command> onPostStop(PostStop s) {
     FileLocks.get(getContext().getSystem()).unregister(locks);
+    Cluster.get(getContext().getSystem()).subscriptions().tell(new Unsubscribe<>(removals));
     return this;
   }
 
