@@ -22,7 +22,6 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
 import akka.cluster.sharding.typed.javadsl.EntityTypeKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import ssi.actors.SsiMessage;
@@ -33,8 +32,6 @@ import ssi.cache.rangelock.Lock;
 import ssi.cache.rangelock.LockMode;
 import ssi.cache.rangelock.LockOwner;
 import ssi.cache.rangelock.RangeLock;
-import ssi.cache.store.ObjectKind;
-import ssi.cache.store.ObjectMeta;
 import ssi.cache.store.PageStore;
 import ssi.cache.store.PageStores;
 import ssi.files.FilesSettings;
@@ -46,7 +43,7 @@ import ssi.files.handle.FileStat;
  * arrival order (later ones are stashed), so an append's offset is the length left by the
  * previous operation and concurrent appends from any nodes never overlap.
  *
- * <p>Each operation: read the object row (ENOENT or another generation: ESTALE; a directory:
+ * <p>Each operation ({@link FileWrites}): read the object row (ENOENT or another generation: ESTALE; a directory:
  * EISDIR), move the data through this node's {@link PageCache}, then commit the new length and
  * mtime with {@code setLength}. The length is published only after the data is in the coherent
  * cache, so a reader that sees the new length reads the new bytes. Bytes past the length are
@@ -130,13 +127,12 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
 
   private final long obj;
   private final PageStore store;
-  private final PageCache cache;
   private final FilesSettings settings;
   private final StashBuffer<Command> stash;
   private final RangeLock locks;
+  private final FileWrites writes;
   private final ReadLocks readers = new ReadLocks();
   private final Staging staging = new Staging();
-  private final LockOwner writer;
   private final ActorRef<ClusterEvent.MemberRemoved> removals;
   private boolean busy;
 
@@ -160,12 +156,12 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     this.obj = obj;
     this.stash = stash;
     this.store = PageStores.get(ctx.getSystem()).store().orElse(null);
-    this.cache = PageCache.get(ctx.getSystem());
     this.settings = FilesSettings.from(ctx.getSystem().settings().config());
     this.locks = new RangeLock(obj);
     FileLocks.get(ctx.getSystem()).register(locks);
     Cluster cluster = Cluster.get(ctx.getSystem());
-    this.writer = new LockOwner(cluster.selfMember().address().toString(), 0);
+    this.writes = new FileWrites(obj, store, PageCache.get(ctx.getSystem()), settings, locks,
+        new LockOwner(cluster.selfMember().address().toString(), 0));
     this.removals = ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
         e -> new NodeGone(e.member().address().toString()));
     cluster.subscriptions().tell(Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
@@ -225,7 +221,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
       return this;
     }
     var self = getContext().getSelf();
-    checked(m.generation()).whenComplete((r, e) -> {
+    writes.checked(m.generation()).whenComplete((r, e) -> {
       if (r != null && r.isOk()) {
         m.replyTo().tell(Reply.ok(FileStat.of(r.value())));
       } else {
@@ -275,62 +271,18 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     return false;
   }
 
-  /**
-   * Runs {@code body} holding an exclusive lock on {@code [offset, offset + length)} (nothing
-   * to lock when empty), released when its stage completes. Called from operation stages, off
-   * the actor: the lock manager is thread-safe.
-   */
-  private <T> CompletionStage<Reply<T>> exclusive(long offset, long length,
-      java.util.function.Supplier<CompletionStage<Reply<T>>> body) {
-    if (length <= 0) {
-      return body.get();
-    }
-    return locks.acquire(writer, LockMode.EXCLUSIVE, offset, length, settings.askTimeout())
-        .thenCompose(l -> {
-          if (!l.isOk()) {
-            return failed(l.errno());
-          }
-          CompletionStage<Reply<T>> r;
-          try {
-            r = body.get();
-          } catch (RuntimeException e) {
-            l.value().release();
-            throw e;
-          }
-          return r.whenComplete((x, e) -> l.value().release());
-        });
-  }
-
   private Behavior<Command> onWrite(Write m) {
     return run(m, m.replyTo(), () -> {
       byte[] data = staging.assemble(m.stagedId(), m.stagedParts(), m.data());
-      if (data == null) {
-        return failed(Errno.EIO); // a staged part was lost
-      }
-      return checked(m.generation()).thenCompose(meta -> !meta.isOk()
-          ? failed(meta.errno())
-          : exclusive(m.offset(), data.length, () -> cache.write(obj, m.offset(), data)
-              .thenCompose(w -> !w.isOk() ? failed(w.errno())
-                  : setLength(Math.max(meta.value().length(), m.offset() + data.length)))));
+      return data == null ? failed(Errno.EIO) // a staged part was lost
+          : writes.write(m.generation(), m.offset(), data);
     });
   }
 
   private Behavior<Command> onAppend(Append m) {
     return run(m, m.replyTo(), () -> {
       byte[] data = staging.assemble(m.stagedId(), m.stagedParts(), m.data());
-      if (data == null) {
-        return failed(Errno.EIO);
-      }
-      return checked(m.generation()).thenCompose(meta -> {
-        if (!meta.isOk()) {
-          return failed(meta.errno());
-        }
-        long at = meta.value().length();
-        return exclusive(at, data.length, () -> cache.write(obj, at, data)
-            .thenCompose(w -> !w.isOk() ? failed(w.errno())
-                : setLength(at + data.length).thenApply(s -> s.isOk() ? Reply.ok(at)
-                    : Reply.<Long>error(s.errno()))));
-      });
+      return data == null ? failed(Errno.EIO) : writes.append(m.generation(), data);
     });
   }
 
@@ -340,18 +292,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   }
 
   private Behavior<Command> onTruncate(Truncate m) {
-    return run(m, m.replyTo(), () -> checked(m.generation()).thenCompose(meta -> {
-      if (!meta.isOk()) {
-        return failed(meta.errno());
-      }
-      long old = meta.value().length();
-      long from = Math.min(old, m.length()); // everything from here on may change
-      return exclusive(from, Long.MAX_VALUE - from, () -> {
-        CompletionStage<Reply<Void>> zeroed = m.length() < old
-            ? zero(m.length(), old) : CompletableFuture.completedFuture(Reply.ok(null));
-        return zeroed.thenCompose(z -> !z.isOk() ? failed(z.errno()) : setLength(m.length()));
-      });
-    }));
+    return run(m, m.replyTo(), () -> writes.truncate(m.generation(), m.length()));
   }
 
   /** Runs one operation at a time; the next waits in the stash until this one has answered. */
@@ -373,35 +314,6 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     f.reply().run();
     busy = false;
     return stash.unstashAll(this);
-  }
-
-  /** The object row if it is a live file of that generation: else ESTALE or EISDIR. */
-  private CompletionStage<Reply<ObjectMeta>> checked(long generation) {
-    return store.getObject(obj).thenApply(r -> {
-      if (!r.isOk()) {
-        return Reply.error(r.errno() == Errno.ENOENT ? Errno.ESTALE : r.errno());
-      }
-      if (r.value().generation() != generation) {
-        return Reply.error(Errno.ESTALE);
-      }
-      return r.value().kind() == ObjectKind.DIRECTORY ? Reply.error(Errno.EISDIR) : r;
-    });
-  }
-
-  private CompletionStage<Reply<FileStat>> setLength(long length) {
-    return store.setLength(obj, length, Instant.now()).thenApply(r -> r.isOk()
-        ? Reply.ok(FileStat.of(r.value()))
-        : Reply.error(r.errno() == Errno.ENOENT ? Errno.ESTALE : r.errno()));
-  }
-
-  /** Zeroes [from, to) through the cache, a chunk at a time. */
-  private CompletionStage<Reply<Void>> zero(long from, long to) {
-    if (from >= to) {
-      return CompletableFuture.completedFuture(Reply.ok(null));
-    }
-    int n = (int) Math.min(settings.zeroChunk(), to - from);
-    return cache.write(obj, from, new byte[n]).thenCompose(r -> r.isOk()
-        ? zero(from + n, to) : CompletableFuture.completedFuture(r));
   }
 
   private static <T> CompletionStage<Reply<T>> failed(Errno e) {
