@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ssi cat PATH...}: the bytes of cluster files, to standard output. */
 @Command(name = "cat", mixinStandardHelpOptions = true,
     description = "Write cluster files to standard output, in " + FilesClient.CHUNK
-        + "-byte reads (exit 1 if one fails).")
+        + "-byte reads (exit 1 if the node refuses one, 2 if no node answers).")
 final class CatCommand implements Callable<Integer> {
 
   @Mixin
@@ -27,7 +27,7 @@ final class CatCommand implements Callable<Integer> {
       client = options.client();
     } catch (IOException e) {
       System.err.println("ssi cat: " + e.getMessage());
-      return 1;
+      return NodeOptions.exitCode(e);
     }
     int status = 0;
     OutputStream out = System.out;
@@ -45,7 +45,7 @@ final class CatCommand implements Callable<Integer> {
         out.flush();
       } catch (IOException e) {
         System.err.println("ssi cat: " + path + ": " + e.getMessage());
-        status = 1;
+        status = Math.max(status, NodeOptions.exitCode(e));
       }
     }
     return status;

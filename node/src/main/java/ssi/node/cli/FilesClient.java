@@ -20,7 +20,14 @@ final class FilesClient {
   /** How much one request reads or writes (below the default {@code ssi.http.max-body}). */
   static final int CHUNK = 4 * 1024 * 1024;
 
-  /** The node refused or failed a request. */
+  /** No node answered (exit 2 in the commands). */
+  static final class Unreachable extends IOException {
+    Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The node refused or failed a request (exit 1 in the commands). */
   static final class Failure extends IOException {
     final int status;
 
@@ -108,7 +115,8 @@ final class FilesClient {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } catch (IOException e) {
-      throw new IOException("cannot reach " + base + ": " + e, e);
+      throw new Unreachable("cannot reach the cluster at " + base + ": "
+          + ClusterCommand.describe(e), e);
     }
     if (r.statusCode() / 100 != 2) {
       String message;

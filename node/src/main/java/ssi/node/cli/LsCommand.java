@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ssi ls [-l] [PATH]}: the entries of a cluster directory (directories end in /). */
 @Command(name = "ls", mixinStandardHelpOptions = true,
     description = "List a directory of the cluster file system; a file lists as itself "
-        + "(exit 1 if it fails).")
+        + "(exit 1 if the node refuses, 2 if no node answers).")
 final class LsCommand implements Callable<Integer> {
 
   @Mixin
@@ -38,7 +38,7 @@ final class LsCommand implements Callable<Integer> {
       return 0;
     } catch (IOException e) {
       System.err.println("ssi ls: " + path + ": " + e.getMessage());
-      return 1;
+      return NodeOptions.exitCode(e);
     }
   }
 

@@ -20,14 +20,20 @@ final class NodeOptions {
       description = "admin token for writes (default: $SSI_ADMIN_TOKEN)")
   String token;
 
-  /** A client of the chosen node; an IOException saying why when there is none. */
+  /** Exit status of a file command: 1 for a refused request, 2 when no node answers. */
+  static int exitCode(IOException e) {
+    return e instanceof FilesClient.Failure ? ClusterCommand.REFUSED : ClusterCommand.UNREACHABLE;
+  }
+
+  /** A client of the chosen node; {@link FilesClient.Unreachable} when there is none. */
   FilesClient client() throws IOException {
     if (node != null && !node.isBlank()) {
       return new FilesClient(node.replaceAll("/+$", ""), token);
     }
     List<LocalCluster.NodeRecord> alive = LocalCluster.fromEnvironment().aliveNodes();
     if (alive.isEmpty()) {
-      throw new IOException("no cluster running (`bin/ssi up` starts one) and no --node URL");
+      throw new FilesClient.Unreachable("cannot reach the cluster: no cluster running "
+          + "(`bin/ssi up` starts one, or pass --node URL)", null);
     }
     ManagementClient management = new ManagementClient();
     for (LocalCluster.NodeRecord n : alive) {
@@ -38,7 +44,7 @@ final class NodeOptions {
         // not answering: try the next
       }
     }
-    throw new IOException(alive.size() + " node JVM(s) run but none answers on its management "
-        + "port yet; logs are in .ssi/logs/");
+    throw new FilesClient.Unreachable("cannot reach the cluster: " + alive.size() + " node "
+        + "JVM(s) run but none answers on its management port; logs are in .ssi/logs/", null);
   }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "put", mixinStandardHelpOptions = true,
     description = "Copy a local file (- for standard input) to a cluster path, creating parent "
-        + "directories (exit 1 if it fails).")
+        + "directories (exit 1 if the node refuses, 2 if no node answers).")
 final class PutCommand implements Callable<Integer> {
 
   @Mixin
@@ -36,7 +36,14 @@ final class PutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (InputStream in = local.equals("-") ? System.in : Files.newInputStream(Path.of(local))) {
+    InputStream in;
+    try {
+      in = local.equals("-") ? System.in : Files.newInputStream(Path.of(local));
+    } catch (IOException e) {
+      System.err.println("ssi put: cannot read " + local + ": " + e);
+      return 1;
+    }
+    try (in) {
       FilesClient client = options.client();
       long written = 0;
       JsonNode last = null;
@@ -60,7 +67,7 @@ final class PutCommand implements Callable<Integer> {
       return 0;
     } catch (IOException e) {
       System.err.println("ssi put: " + local + " -> " + path + ": " + e.getMessage());
-      return 1;
+      return NodeOptions.exitCode(e);
     }
   }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ssi stat PATH}: kind, length, mtime and global handle of a file or directory. */
 @Command(name = "stat", mixinStandardHelpOptions = true,
     description = "Print the kind, length, mtime and global handle of a cluster path "
-        + "(exit 1 if it fails).")
+        + "(exit 1 if the node refuses, 2 if no node answers).")
 final class StatCommand implements Callable<Integer> {
 
   @Mixin
@@ -29,7 +29,7 @@ final class StatCommand implements Callable<Integer> {
       return 0;
     } catch (IOException e) {
       System.err.println("ssi stat: " + path + ": " + e.getMessage());
-      return 1;
+      return NodeOptions.exitCode(e);
     }
   }
 }
