@@ -114,7 +114,12 @@ public final class Main {
         // /ssi/files refuses '.' and '..' in request paths: it needs the raw request target
         // (the files reference.conf says so too, but akka-http's own reference.conf comes after
         // it in the shaded jar and would turn it off again).
-        "akka.http.server.raw-request-uri-header", "on"));
+        "akka.http.server.raw-request-uri-header", "on",
+        // A migrate or drain request answers when the migration has ended (up to
+        // ssi.process.migrate-timeout): the connection must not be closed as idle before.
+        "akka.http.server.idle-timeout", Math.max(
+            base.getDuration("akka.http.server.idle-timeout").toMillis(),
+            base.getDuration("ssi.process.migrate-timeout").plusSeconds(30).toMillis()) + "ms"));
     return TlsConfig.overlay(base).withFallback(overlay).withFallback(base).resolve();
   }
 

@@ -63,6 +63,8 @@ public final class PageCache implements Extension {
   private final ClusterSharding sharding;
   private final CacheStats stats = new CacheStats();
   private final AtomicLong opIds = new AtomicLong();
+  /** This node is leaving the cluster: every write is written through from now on. */
+  private volatile boolean leaving;
   // guarded by core
   private final Map<Long, CompletableFuture<Reply<PageData>>> waiting = new HashMap<>();
   private final Map<Long, Long> dirGens = new HashMap<>();
@@ -91,10 +93,15 @@ public final class PageCache implements Extension {
     Duration resend = settings.resendAfter();
     system.scheduler().scheduleWithFixedDelay(resend, resend, this::resendPending,
         system.executionContext());
-    // A node that leaves (drain, ssi down) writes back what it holds modified first: once it is
-    // removed its grants are revoked and a late write-back would be fenced off as stale.
+    // A node that leaves (drain, ssi down) writes back what it holds modified first, and from
+    // then on writes through: once it is removed its grants are revoked and a late write-back
+    // would be fenced off as stale, while its sharded entities (a file's writer) may still be
+    // writing here until their shards are handed over.
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeClusterShutdown(),
-        "ssi-page-cache-write-back", () -> syncAll().thenApply(e -> Done.getInstance()));
+        "ssi-page-cache-write-back", () -> {
+          leaving = true;
+          return syncAll().thenApply(e -> Done.getInstance());
+        });
   }
 
   /** This node's page cache, started on first use (the node starts it at boot). */
@@ -123,7 +130,7 @@ public final class PageCache implements Extension {
   /** Writes {@code bytes} at {@code offset} within one page; completes at once in E/M. */
   public CompletionStage<Reply<PageData>> writePage(long obj, long page, int offset, byte[] bytes) {
     CompletionStage<Reply<PageData>> written = op(obj, page, id -> core.write(id, obj, page, offset, bytes));
-    if (!settings.writeThrough()) {
+    if (!settings.writeThrough() && !leaving) {
       return written;
     }
     return written.thenCompose(r -> !r.isOk() ? CompletableFuture.completedFuture(r)
