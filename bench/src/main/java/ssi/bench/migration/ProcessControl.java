@@ -124,7 +124,7 @@ final class ProcessControl {
         ActorRef<ProcessTable.Command> table = ActorRefResolver.get(system).resolveActorRef(
             address + ProcessTable.PATH);
         ProcessTable.Listing l = await(AskPattern.<ProcessTable.Command, ProcessTable.Listing>ask(
-            table, ProcessTable.List_::new, TIMEOUT, system.scheduler()));
+            table, ProcessTable.ListProcesses::new, TIMEOUT, system.scheduler()));
         for (ProcessInfo info : l.exited()) {
           if (info.pid() == pid) {
             return info;

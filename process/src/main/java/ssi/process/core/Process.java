@@ -1,5 +1,6 @@
 package ssi.process.core;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Terminated;
@@ -36,7 +37,7 @@ import ssi.process.fd.FdResult;
 import ssi.process.fd.SocketListener;
 import ssi.process.fd.Sockets;
 import ssi.process.migration.MigrationEvent;
-import ssi.process.migration.MigrationRecord;
+import ssi.process.migration.MigrationProgress;
 import ssi.process.migration.MigrationResult;
 import ssi.process.migration.Migrations;
 import ssi.process.program.SysResult;
@@ -88,42 +89,45 @@ public final class Process extends AbstractBehavior<Process.Command> {
   public record SourceWrittenBack(String migration, boolean ok) implements Command {
   }
 
-  private enum Step implements Command, akka.actor.NoSerializationVerificationNeeded { INSTANCE }
+  private enum Step implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
-  private record SysDone(SysResult result) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record SysDone(SysResult result) implements Command, NoSerializationVerificationNeeded {
   }
 
   private record FdDone(int fd, Syscall call, Reply<FdResult> reply, long bytes)
-      implements Command, akka.actor.NoSerializationVerificationNeeded {
+      implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record Woke(long seq) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record Woke(long seq) implements Command, NoSerializationVerificationNeeded {
   }
 
   private record Opened(Syscall call, Reply<ssi.files.handle.GlobalFileHandle> reply)
-      implements Command, akka.actor.NoSerializationVerificationNeeded {
+      implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record Listened(Syscall call, Reply<Sockets.Bound> reply) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record Listened(Syscall call, Reply<Sockets.Bound> reply)
+      implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record Accepted(Syscall call, Reply<FdRef> reply) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record Accepted(Syscall call, Reply<FdRef> reply)
+      implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record Adoption(ProcessImage image, Reply<ActorRef<Command>> reply) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record Adoption(ProcessImage image, Reply<ActorRef<Command>> reply)
+      implements Command, NoSerializationVerificationNeeded {
   }
 
   private record DriverQuiesced(int fd, DriverState state, Throwable failure)
-      implements Command, akka.actor.NoSerializationVerificationNeeded {
+      implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record WriteBackDone(boolean ok) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record WriteBackDone(boolean ok) implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record MemberGone(String address) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record MemberGone(String address) implements Command, NoSerializationVerificationNeeded {
   }
 
-  private record WriteBackRetry() implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private record WriteBackRetry() implements Command, NoSerializationVerificationNeeded {
   }
 
   private enum State { RUNNING, MIGRATING, SHELL, EXITED }
@@ -173,7 +177,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private int movingFd = -1;
   private long moveStarted;
   private Syscall heldForMove;
-  private MigrationRecord record;
+  private MigrationProgress progress;
   private boolean coreReported;
   private final Map<Integer, long[]> remoteTraffic = new HashMap<>();
 
@@ -564,7 +568,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private Behavior<Command> memoryLost() {
     String why = "memory lost: node " + Nodes.name(ctx.getSystem(), source)
         + " died before writing back this process's pages";
-    publish("memory lost", 0, "memory-lost");
+    if (progress != null) {
+      progress.event("memory lost", 0, "memory-lost");
+    }
     replyMigration(MigrationResult.failed(503, why));
     return exit(137, why);
   }
@@ -728,9 +734,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     migrateReplyTo = image.replyTo();
     migrationId = image.migration();
     sourceWrittenBack = false;
-    record = new MigrationRecord(migrationId, pid, programName,
-        Nodes.name(ctx.getSystem(), source), Nodes.selfName(ctx.getSystem()), "in-progress",
-        System.currentTimeMillis(), 0, List.of());
+    progress = new MigrationProgress(Migrations.get(ctx.getSystem()), migrationId, pid,
+        programName, Nodes.name(ctx.getSystem(), source), Nodes.selfName(ctx.getSystem()));
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
         ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
             e -> new MemberGone(e.member().address().toString())),
@@ -776,8 +781,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     double pause = (System.nanoTime() - moveStarted) / 1e6;
     String piece = "fd " + fd + " (" + old.kind().label() + ")";
     if (q.state() == null) {
-      publish(piece + " could not move: " + q.failure(), pause, "in-progress");
-      addPiece(piece + " failed", pause);
+      progress.piece(piece + " failed: " + q.failure(), pause);
     } else {
       FdRef moved = startDriver(q.state(), fd);
       old.driver().tell(new FdDriver.MovedTo(self));
@@ -788,8 +792,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
         }
       }
       remoteTraffic.remove(fd);
-      publish(piece, pause, "in-progress");
-      addPiece(piece, pause);
+      progress.piece(piece, pause);
     }
     if (heldForMove != null) {
       Syscall held = heldForMove;
@@ -805,38 +808,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
       return this;
     }
     coreReported = true;
-    publishPiece("core", c.pauseMs());
-    MigrationRecord r = record;
-    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), r.state(),
-        Math.min(r.startedAtMillis(), c.startedAtMillis()), r.totalMs(),
-        prepend(new MigrationRecord.Piece("core", c.pauseMs(),
-        System.currentTimeMillis()), r.pieces()));
+    progress.core(c.pauseMs(), c.startedAtMillis());
     maybeComplete();
     return this;
-  }
-
-  private static List<MigrationRecord.Piece> prepend(MigrationRecord.Piece p,
-      List<MigrationRecord.Piece> rest) {
-    List<MigrationRecord.Piece> l = new ArrayList<>();
-    l.add(p);
-    l.addAll(rest);
-    return l;
-  }
-
-  private void publishPiece(String piece, double pauseMs) {
-    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(migrationId, pid, programName,
-        record.from(), record.to(), piece, pauseMs, System.currentTimeMillis(), "in-progress"));
-  }
-
-  private void addPiece(String piece, double pauseMs) {
-    MigrationRecord r = record;
-    if (r == null) {
-      return;
-    }
-    List<MigrationRecord.Piece> p = new ArrayList<>(r.pieces());
-    p.add(new MigrationRecord.Piece(piece, pauseMs, System.currentTimeMillis()));
-    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), r.state(),
-        r.startedAtMillis(), r.totalMs(), p);
   }
 
   private void maybeComplete() {
@@ -846,12 +820,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
         || !sourceWrittenBack) {
       return;
     }
-    MigrationRecord r = record;
-    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), "complete",
-        r.startedAtMillis(), System.currentTimeMillis() - r.startedAtMillis(), r.pieces());
-    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(migrationId, pid, programName,
-        r.from(), r.to(), null, 0, System.currentTimeMillis(), "complete"));
-    replyMigration(MigrationResult.done(record));
+    replyMigration(MigrationResult.done(progress.complete()));
   }
 
   private void replyMigration(MigrationResult result) {
@@ -864,9 +833,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private Behavior<Command> onSourceWrittenBack(SourceWrittenBack w) {
     if (w.migration().equals(migrationId)) {
       sourceWrittenBack = true;
-      if (record != null) {
-        publishPiece("source pages written back", 0);
-        addPiece("source pages written back", 0);
+      if (progress != null) {
+        progress.piece("source pages written back", 0);
       }
       maybeComplete();
     }
@@ -881,14 +849,6 @@ public final class Process extends AbstractBehavior<Process.Command> {
   }
 
   // ---- events and info ----
-
-  private void publish(String piece, double pauseMs, String st) {
-    if (record == null) {
-      return;
-    }
-    Migrations.get(ctx.getSystem()).publish(new MigrationEvent(migrationId, pid, programName,
-        record.from(), record.to(), piece, pauseMs, System.currentTimeMillis(), st));
-  }
 
   private void publishFor(ProcessImage image, String to, String piece, double pauseMs,
       String st) {

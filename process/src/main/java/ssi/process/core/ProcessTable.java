@@ -1,5 +1,6 @@
 package ssi.process.core;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
@@ -58,7 +59,7 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
   }
 
   /** The processes running here and those that ended here. */
-  public record List_(ActorRef<Listing> replyTo) implements Command {
+  public record ListProcesses(ActorRef<Listing> replyTo) implements Command {
   }
 
   /** Running processes by pid, and the ended ones' last view. */
@@ -67,15 +68,15 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
   }
 
   /** A process ended (from the process). */
-  record Exited(long pid, ProcessInfo info) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  record Exited(long pid, ProcessInfo info) implements Command, NoSerializationVerificationNeeded {
   }
 
   /** A process moved to another node (from the process). */
-  record MovedAway(long pid) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  record MovedAway(long pid) implements Command, NoSerializationVerificationNeeded {
   }
 
   private record Opened(Spawn spawn, Map<Integer, Reply<GlobalFileHandle>> files)
-      implements Command, akka.actor.NoSerializationVerificationNeeded {
+      implements Command, NoSerializationVerificationNeeded {
   }
 
   private final ActorContext<Command> ctx;
@@ -114,7 +115,7 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
         .onMessage(Spawn.class, this::onSpawn)
         .onMessage(Opened.class, this::onOpened)
         .onMessage(Adopt.class, this::onAdopt)
-        .onMessage(List_.class, l -> {
+        .onMessage(ListProcesses.class, l -> {
           l.replyTo().tell(new Listing(Nodes.selfName(ctx.getSystem()), Map.copyOf(running),
               List.copyOf(exited.values())));
           return this;

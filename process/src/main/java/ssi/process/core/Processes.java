@@ -190,7 +190,7 @@ public final class Processes implements Extension {
       }
       String address = m.address().toString();
       asks.add(AskPattern.<ProcessTable.Command, ProcessTable.Listing>ask(
-              ProcessTable.ref(system, address), ProcessTable.List_::new, settings.askTimeout(),
+              ProcessTable.ref(system, address), ProcessTable.ListProcesses::new, settings.askTimeout(),
               system.scheduler())
           .thenApply(l -> Optional.of(new Located(address, l)))
           .exceptionally(e -> Optional.empty()).toCompletableFuture());

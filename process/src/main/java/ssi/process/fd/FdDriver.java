@@ -1,5 +1,6 @@
 package ssi.process.fd;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
@@ -43,7 +44,7 @@ public final class FdDriver {
   }
 
   /** An operation queued to the driver's port (local: the mesh delivers it on this node). */
-  public record Op(Msg<FdOp, FdResult> msg) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  public record Op(Msg<FdOp, FdResult> msg) implements Command, NoSerializationVerificationNeeded {
   }
 
   /** Stop taking operations and hand over the state. */
@@ -151,8 +152,32 @@ public final class FdDriver {
     });
   }
 
-  private enum Lingered implements Command, akka.actor.NoSerializationVerificationNeeded {
+  private enum Lingered implements Command, NoSerializationVerificationNeeded {
     INSTANCE
+  }
+
+  /**
+   * How a driver ends when it moved to {@code node} (DESIGN §10 step 3): a redirecting stub
+   * under its port name, the operations it held answered "moved" (their senders re-send them
+   * there), then {@link #linger}.
+   */
+  static Behavior<Command> movedAway(ActorSystem<?> system, String port, String node,
+      java.util.Collection<Msg<FdOp, FdResult>> held) {
+    redirect(system, port, node);
+    Reply<FdResult> moved = Reply.ok(FdResult.moved(node));
+    held.forEach(m -> Lwkt.replymsg(m, moved));
+    return linger(moved);
+  }
+
+  /**
+   * How a driver ends when its descriptor is closed: its port withdrawn, the operations it held
+   * answered {@code heldErrno}, then {@link #linger} answering EBADF.
+   */
+  static Behavior<Command> released(ActorSystem<?> system, String port,
+      java.util.Collection<Msg<FdOp, FdResult>> held, Errno heldErrno) {
+    withdraw(system, port);
+    held.forEach(m -> Lwkt.replymsg(m, heldErrno));
+    return linger(Reply.error(Errno.EBADF));
   }
 
   /** Withdraws {@code name}: operations for it are answered EBADF from now on. */

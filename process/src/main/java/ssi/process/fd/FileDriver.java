@@ -1,5 +1,6 @@
 package ssi.process.fd;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -26,7 +27,7 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
   private static final int TRIES = 3;
 
   private record Done(Msg<FdOp, FdResult> msg, Reply<FdResult> reply, long newOffset)
-      implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
+      implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
   private DriverState.File state;
@@ -134,15 +135,10 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
-    FdDriver.redirect(getContext().getSystem(), state.port(), m.node());
-    FdResult moved = FdResult.moved(m.node());
-    held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
+    return FdDriver.movedAway(getContext().getSystem(), state.port(), m.node(), held);
   }
 
   private Behavior<FdDriver.Command> release() {
-    FdDriver.withdraw(getContext().getSystem(), state.port());
-    held.forEach(msg -> Lwkt.replymsg(msg, Errno.EBADF));
-    return FdDriver.linger(Reply.error(Errno.EBADF));
+    return FdDriver.released(getContext().getSystem(), state.port(), held, Errno.EBADF);
   }
 }

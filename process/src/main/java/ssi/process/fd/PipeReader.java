@@ -1,5 +1,6 @@
 package ssi.process.fd;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -24,7 +25,8 @@ import ssi.process.ProcessSettings;
  */
 final class PipeReader extends AbstractBehavior<FdDriver.Command> {
 
-  private record PollExpired(long read) implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
+  private record PollExpired(long read)
+      implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
   private final ProcessSettings settings;
@@ -139,19 +141,14 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
-    FdDriver.redirect(getContext().getSystem(), port, m.node());
-    FdResult moved = FdResult.moved(m.node());
-    held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
+    return FdDriver.movedAway(getContext().getSystem(), port, m.node(), held);
   }
 
   private Behavior<FdDriver.Command> release() {
-    FdDriver.withdraw(getContext().getSystem(), port);
     if (pendingRead != null) {
       Lwkt.replymsg(pendingRead, Errno.EBADF);
     }
-    held.forEach(msg -> Lwkt.replymsg(msg, Errno.EPIPE));
-    return FdDriver.linger(Reply.error(Errno.EBADF));
+    return FdDriver.released(getContext().getSystem(), port, held, Errno.EPIPE);
   }
 
   /** A new pipe's reading end, expecting one writer. */

@@ -1,5 +1,6 @@
 package ssi.process.fd;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.AddressFromURIString;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -22,7 +23,7 @@ import ssi.cluster.mesh.Mesh;
 final class PipeWriter extends AbstractBehavior<FdDriver.Command> {
 
   private record Forwarded(Msg<FdOp, FdResult> msg, Reply<FdResult> reply)
-      implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
+      implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
   private DriverState.PipeWrite state;
@@ -113,10 +114,7 @@ final class PipeWriter extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
-    FdDriver.redirect(getContext().getSystem(), state.port(), m.node());
-    FdResult moved = FdResult.moved(m.node());
-    held.forEach(msg -> Lwkt.replymsg(msg, Reply.ok(moved)));
-    return FdDriver.linger(Reply.ok(FdResult.moved(m.node())));
+    return FdDriver.movedAway(getContext().getSystem(), state.port(), m.node(), held);
   }
 
   /** Closing the writing end tells the reader one writer fewer, then stops. */

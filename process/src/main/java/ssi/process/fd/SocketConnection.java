@@ -39,7 +39,8 @@ final class SocketConnection extends AbstractBehavior<FdDriver.Command> {
       implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
-  private record PollAgain(long seq) implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
+  private record PollAgain(long seq)
+      implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private final ProcessSettings settings;

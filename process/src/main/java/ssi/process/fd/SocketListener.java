@@ -46,7 +46,8 @@ public final class SocketListener extends AbstractBehavior<FdDriver.Command> {
       implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
-  private record PollAgain(long seq) implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
+  private record PollAgain(long seq)
+      implements FdDriver.Command, akka.actor.NoSerializationVerificationNeeded {
   }
 
   private final ProcessSettings settings;

@@ -1,51 +1,46 @@
 package ssi.process.migration;
 
+import akka.actor.NoSerializationVerificationNeeded;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
-import akka.actor.typed.receptionist.Receptionist;
-import akka.actor.typed.receptionist.ServiceKey;
 import akka.stream.javadsl.SourceQueueWithComplete;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import ssi.actors.SsiMessage;
 
 /**
  * Each node's log of migrations: every piece of every migration in the cluster reaches every
- * node's log (the node where it happened sends it to all logs it knows through the
- * receptionist), so {@code GET /ssi/migrations} and the live stream answer from any node. Keeps
+ * node's log (the node where it happened sends it to the log of every member that is up), so {@code GET /ssi/migrations} and the live stream answer from any node. Keeps
  * the last {@code ssi.process.max-migrations} migrations.
  */
 public final class MigrationLog extends AbstractBehavior<MigrationLog.Command> {
 
-  /** The logs of all nodes. */
-  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "ssi-migration-log");
+  /** The log's path on every node. */
+  public static final String PATH = "/system/ssi-migration-log";
 
   /** What the log takes; {@link MigrationEvent}s arrive from every node. */
   public interface Command extends SsiMessage {
   }
 
   /** Send {@code event} to every node's log (this one included). */
-  public record Publish(MigrationEvent event) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  public record Publish(MigrationEvent event)
+      implements Command, NoSerializationVerificationNeeded {
   }
 
   /** The migrations kept, oldest first. */
-  public record GetAll(ActorRef<List<MigrationRecord>> replyTo) implements Command, akka.actor.NoSerializationVerificationNeeded {
-  }
-
-  private record Peers(Set<ActorRef<Command>> logs) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  public record GetAll(ActorRef<List<MigrationRecord>> replyTo)
+      implements Command, NoSerializationVerificationNeeded {
   }
 
   private final int max;
   private final SourceQueueWithComplete<MigrationEvent> live;
   private final LinkedHashMap<String, MigrationRecord> records = new LinkedHashMap<>();
-  private Set<ActorRef<Command>> peers = Set.of();
 
   static Behavior<Command> create(int max, SourceQueueWithComplete<MigrationEvent> live) {
     return Behaviors.setup(ctx -> new MigrationLog(ctx, max, live));
@@ -56,10 +51,6 @@ public final class MigrationLog extends AbstractBehavior<MigrationLog.Command> {
     super(ctx);
     this.max = max;
     this.live = live;
-    ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
-    ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class,
-        l -> new Peers(l.getServiceInstances(KEY)));
-    ctx.getSystem().receptionist().tell(Receptionist.subscribe(KEY, adapter));
   }
 
   @Override
@@ -68,18 +59,23 @@ public final class MigrationLog extends AbstractBehavior<MigrationLog.Command> {
         .onMessage(Publish.class, this::onPublish)
         .onMessage(MigrationEvent.class, this::onEvent)
         .onMessage(GetAll.class, this::onGetAll)
-        .onMessage(Peers.class, p -> {
-          peers = p.logs();
-          return this;
-        })
         .build();
   }
 
+  /**
+   * Sends the event to the log of every member that is up, by path (the membership this node
+   * sees now, not an eventually consistent registry: a log that a piece skipped would show the
+   * migration unfinished).
+   */
   private Behavior<Command> onPublish(Publish p) {
     onEvent(p.event());
-    for (ActorRef<Command> log : peers) {
-      if (!log.equals(getContext().getSelf())) {
-        log.tell(p.event());
+    var resolver = akka.actor.typed.ActorRefResolver.get(getContext().getSystem());
+    for (akka.cluster.Member m : akka.cluster.typed.Cluster.get(getContext().getSystem()).state()
+        .getMembers()) {
+      if (m.status() == akka.cluster.MemberStatus.up()
+          && !m.address().equals(akka.cluster.typed.Cluster.get(getContext().getSystem())
+              .selfMember().address())) {
+        resolver.<Command>resolveActorRef(m.address() + PATH).tell(p.event());
       }
     }
     return this;

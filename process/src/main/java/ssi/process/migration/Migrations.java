@@ -43,7 +43,7 @@ public final class Migrations implements Extension {
     hub.second().runWith(Sink.ignore(), system);
     this.live = hub.second();
     this.log = system.systemActorOf(MigrationLog.create(settings.maxMigrations(), hub.first()),
-        "ssi-migration-log", Props.empty());
+        MigrationLog.PATH.substring("/system/".length()), Props.empty());
   }
 
   /** This node's migrations view. */
