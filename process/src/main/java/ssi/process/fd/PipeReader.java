@@ -25,18 +25,12 @@ import ssi.process.ProcessSettings;
  */
 final class PipeReader extends AbstractBehavior<FdDriver.Command> {
 
-  private record PollExpired(long read)
-      implements FdDriver.Command, NoSerializationVerificationNeeded {
-  }
-
   private final ProcessSettings settings;
-  private final TimerScheduler<FdDriver.Command> timers;
   private final String port;
   private final long pipe;
   private byte[] buffer;
   private int writers;
-  private Msg<FdOp, FdResult> pendingRead;
-  private long readSeq;
+  private final WaitingRead waiting;
   private boolean quiesced;
   private final ArrayDeque<Msg<FdOp, FdResult>> held = new ArrayDeque<>();
 
@@ -49,7 +43,7 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
       DriverState.PipeRead state, ProcessSettings settings) {
     super(ctx);
     this.settings = settings;
-    this.timers = timers;
+    this.waiting = new WaitingRead(timers, settings.blockPoll());
     this.port = state.port();
     this.pipe = state.pipe();
     this.buffer = state.buffer();
@@ -60,7 +54,10 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
   public Receive<FdDriver.Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(FdDriver.Op.class, this::onOp)
-        .onMessage(PollExpired.class, this::onPollExpired)
+        .onMessage(WaitingRead.Expired.class, e -> {
+          waiting.expired(e);
+          return this;
+        })
         .onMessage(FdDriver.Quiesce.class, this::onQuiesce)
         .onMessage(FdDriver.MovedTo.class, this::onMovedTo)
         .onMessage(FdDriver.Release.class, r -> release())
@@ -88,13 +85,8 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
       Lwkt.replymsg(msg, Reply.ok(FdResult.count(0)));
       servePending();
     } else if (msg.body() instanceof FdOp.Read) {
-      if (pendingRead != null) {
-        Lwkt.replymsg(pendingRead, Errno.EAGAIN); // superseded (its sender gave up on it)
-      }
-      pendingRead = msg;
-      if (!servePending()) {
-        timers.startSingleTimer("poll", new PollExpired(++readSeq), settings.blockPoll());
-      }
+      waiting.hold(msg);
+      servePending();
     } else {
       Lwkt.replymsg(msg, Errno.EINVAL);
     }
@@ -103,38 +95,24 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
 
   /** Answers the waiting read when there is data or end of file; true when it did. */
   private boolean servePending() {
-    if (pendingRead == null) {
+    if (!waiting.present()) {
       return false;
     }
-    int max = ((FdOp.Read) pendingRead.body()).max();
+    int max = waiting.max();
     if (buffer.length > 0) {
       int n = Math.min(max, buffer.length);
-      Lwkt.replymsg(pendingRead, Reply.ok(FdResult.data(Arrays.copyOf(buffer, n))));
+      waiting.answer(Reply.ok(FdResult.data(Arrays.copyOf(buffer, n))));
       buffer = Arrays.copyOfRange(buffer, n, buffer.length);
     } else if (writers == 0) {
-      Lwkt.replymsg(pendingRead, Reply.ok(FdResult.endOfFile()));
+      waiting.answer(Reply.ok(FdResult.endOfFile()));
     } else {
       return false;
     }
-    pendingRead = null;
-    timers.cancel("poll");
     return true;
   }
 
-  private Behavior<FdDriver.Command> onPollExpired(PollExpired p) {
-    if (pendingRead != null && p.read() == readSeq) {
-      Lwkt.replymsg(pendingRead, Errno.EAGAIN);
-      pendingRead = null;
-    }
-    return this;
-  }
-
   private Behavior<FdDriver.Command> onQuiesce(FdDriver.Quiesce q) {
-    if (pendingRead != null) {
-      Lwkt.replymsg(pendingRead, Errno.EAGAIN); // asked again on the new node
-      pendingRead = null;
-      timers.cancel("poll");
-    }
+    waiting.answer(Errno.EAGAIN); // asked again on the new node
     quiesced = true;
     q.replyTo().tell(new FdDriver.Quiesced(new DriverState.PipeRead(port, pipe, buffer, writers)));
     return this;
@@ -145,9 +123,7 @@ final class PipeReader extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> release() {
-    if (pendingRead != null) {
-      Lwkt.replymsg(pendingRead, Errno.EBADF);
-    }
+    waiting.answer(Errno.EBADF);
     return FdDriver.released(getContext().getSystem(), port, held, Errno.EPIPE);
   }
 

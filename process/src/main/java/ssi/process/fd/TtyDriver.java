@@ -25,15 +25,10 @@ import ssi.process.ProcessSettings;
  */
 final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
 
-  private record PollExpired(long read)
-      implements FdDriver.Command, NoSerializationVerificationNeeded {
-  }
-
   private static final char CTRL_C = 3;
   private static final char CTRL_D = 4;
 
   private final ProcessSettings settings;
-  private final TimerScheduler<FdDriver.Command> timers;
   private final String port;
   private final StringBuilder editing;
   private final StringBuilder input;
@@ -42,8 +37,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   private boolean eofPending;
   private boolean interrupted;
   private boolean quiesced;
-  private Msg<FdOp, FdResult> pendingRead;
-  private long readSeq;
+  private final WaitingRead waiting;
   private final ArrayDeque<Msg<FdOp, FdResult>> held = new ArrayDeque<>();
 
   static Behavior<FdDriver.Command> create(DriverState.Tty state, ProcessSettings settings) {
@@ -55,7 +49,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
       DriverState.Tty s, ProcessSettings settings) {
     super(ctx);
     this.settings = settings;
-    this.timers = timers;
+    this.waiting = new WaitingRead(timers, settings.blockPoll());
     this.port = s.port();
     this.editing = new StringBuilder(s.editing());
     this.input = new StringBuilder(s.input());
@@ -75,7 +69,10 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
         .onMessage(FdDriver.Op.class, this::onOp)
         .onMessage(FdDriver.TtyInput.class, this::onInput)
         .onMessage(FdDriver.TtyOutput.class, this::onOutput)
-        .onMessage(PollExpired.class, this::onPollExpired)
+        .onMessage(WaitingRead.Expired.class, e -> {
+          waiting.expired(e);
+          return this;
+        })
         .onMessage(FdDriver.Quiesce.class, this::onQuiesce)
         .onMessage(FdDriver.MovedTo.class, this::onMovedTo)
         .onMessage(FdDriver.Release.class, r -> release())
@@ -95,13 +92,8 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
       emit(new String(w.data(), StandardCharsets.UTF_8));
       Lwkt.replymsg(msg, Reply.ok(FdResult.count(w.data().length)));
     } else if (msg.body() instanceof FdOp.Read) {
-      if (pendingRead != null) {
-        Lwkt.replymsg(pendingRead, Errno.EAGAIN);
-      }
-      pendingRead = msg;
-      if (!servePending()) {
-        timers.startSingleTimer("poll", new PollExpired(++readSeq), settings.blockPoll());
-      }
+      waiting.hold(msg);
+      servePending();
     } else {
       Lwkt.replymsg(msg, Errno.EINVAL);
     }
@@ -137,11 +129,9 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
         emit(String.valueOf(c));
       }
     }
-    if (interrupted && pendingRead != null) {
+    if (interrupted && waiting.present()) {
       interrupted = false;
-      Lwkt.replymsg(pendingRead, Errno.EINTR);
-      pendingRead = null;
-      timers.cancel("poll");
+      waiting.answer(Errno.EINTR);
     } else {
       servePending();
     }
@@ -150,23 +140,21 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   }
 
   private boolean servePending() {
-    if (pendingRead == null) {
+    if (!waiting.present()) {
       return false;
     }
-    int max = ((FdOp.Read) pendingRead.body()).max();
+    int max = waiting.max();
     if (input.length() > 0) {
       int n = Math.min(max, input.length());
       String chunk = input.substring(0, n);
       input.delete(0, n);
-      Lwkt.replymsg(pendingRead, Reply.ok(FdResult.data(chunk.getBytes(StandardCharsets.UTF_8))));
+      waiting.answer(Reply.ok(FdResult.data(chunk.getBytes(StandardCharsets.UTF_8))));
     } else if (eofPending) {
       eofPending = false;
-      Lwkt.replymsg(pendingRead, Reply.ok(FdResult.endOfFile()));
+      waiting.answer(Reply.ok(FdResult.endOfFile()));
     } else {
       return false;
     }
-    pendingRead = null;
-    timers.cancel("poll");
     return true;
   }
 
@@ -187,20 +175,8 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
     return this;
   }
 
-  private Behavior<FdDriver.Command> onPollExpired(PollExpired p) {
-    if (pendingRead != null && p.read() == readSeq) {
-      Lwkt.replymsg(pendingRead, Errno.EAGAIN);
-      pendingRead = null;
-    }
-    return this;
-  }
-
   private Behavior<FdDriver.Command> onQuiesce(FdDriver.Quiesce q) {
-    if (pendingRead != null) {
-      Lwkt.replymsg(pendingRead, Errno.EAGAIN);
-      pendingRead = null;
-      timers.cancel("poll");
-    }
+    waiting.answer(Errno.EAGAIN); // asked again on the new node
     quiesced = true;
     q.replyTo().tell(new FdDriver.Quiesced(new DriverState.Tty(port, editing.toString(),
         input.toString(), output.toString(), outputBase, eofPending)));
@@ -212,9 +188,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> release() {
-    if (pendingRead != null) {
-      Lwkt.replymsg(pendingRead, Errno.EBADF);
-    }
+    waiting.answer(Errno.EBADF);
     return FdDriver.released(getContext().getSystem(), port, held, Errno.EBADF);
   }
 }
