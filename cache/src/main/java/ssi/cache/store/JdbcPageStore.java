@@ -173,6 +173,14 @@ public final class JdbcPageStore implements PageStore {
   }
 
   @Override
+  public CompletionStage<Reply<ObjectMeta>> extendLength(long id, long atLeast, Instant mtime) {
+    if (atLeast < 0 || mtime == null) {
+      return done(Errno.EINVAL);
+    }
+    return mutate(Mutations.extendLength(id, atLeast, mtime));
+  }
+
+  @Override
   public CompletionStage<Reply<Void>> flush() {
     return mutate(Mutations.barrier());
   }

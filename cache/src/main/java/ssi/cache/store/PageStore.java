@@ -78,6 +78,13 @@ public interface PageStore extends AutoCloseable {
    */
   CompletionStage<Reply<ObjectMeta>> setLength(long id, long length, Instant mtime);
 
+  /**
+   * Raises the object's length to at least {@code atLeast} (a longer one is kept) and sets its
+   * mtime; completes after the commit with the new attributes. Writers of disjoint ranges commit
+   * with it concurrently and never shorten each other's file. {@code ENOENT}, {@code EINVAL}.
+   */
+  CompletionStage<Reply<ObjectMeta>> extendLength(long id, long atLeast, Instant mtime);
+
   /** Completes after every mutation called before it has committed ({@code fsync}). */
   CompletionStage<Reply<Void>> flush();
 

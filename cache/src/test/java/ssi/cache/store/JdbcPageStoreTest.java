@@ -82,6 +82,20 @@ class JdbcPageStoreTest {
   }
 
   @Test
+  void extendingNeverShortensAndRefusesBadInput() {
+    long id = IDS.incrementAndGet();
+    ok(store.createObject(id, ObjectKind.FILE));
+    assertEquals(300, ok(store.extendLength(id, 300, Instant.now())).length());
+    Instant later = Instant.parse("2025-01-02T03:04:05.678901Z");
+    ObjectMeta kept = ok(store.extendLength(id, 200, later));
+    assertEquals(300, kept.length(), "a shorter extension keeps the longer length");
+    assertEquals(later, kept.mtime(), "but sets the mtime");
+    assertEquals(kept, ok(store.getObject(id)));
+    assertErrno(Errno.EINVAL, store.extendLength(id, -1, Instant.now()));
+    assertErrno(Errno.ENOENT, store.extendLength(Long.MAX_VALUE - 7, 1, Instant.now()));
+  }
+
+  @Test
   void shrinkingDropsPagesPastTheEndAndZeroesTheTail() {
     long id = IDS.incrementAndGet();
     ok(store.createObject(id, ObjectKind.MEMORY));

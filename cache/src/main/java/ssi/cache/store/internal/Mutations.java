@@ -151,6 +151,29 @@ public final class Mutations {
     };
   }
 
+  /**
+   * Raises the length to at least {@code atLeast} (never lowers it) and sets the mtime: what a
+   * write that may extend the file commits, so writers of disjoint ranges running at once never
+   * undo each other's extension.
+   */
+  public static SqlWork<ObjectMeta> extendLength(long id, long atLeast, Instant mtime) {
+    return c -> {
+      ObjectMeta old = lockLive(c, id, true);
+      if (old == null) {
+        return Reply.error(Errno.ENOENT);
+      }
+      long length = Math.max(old.length(), atLeast);
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE ssi_objects SET length = ?, mtime_us = ? WHERE id = ?")) {
+        ps.setLong(1, length);
+        ps.setLong(2, micros(mtime));
+        ps.setLong(3, id);
+        ps.executeUpdate();
+      }
+      return Reply.ok(new ObjectMeta(id, old.generation(), length, mtime, old.kind()));
+    };
+  }
+
   /** A flush: nothing to write, it only has to be in a batch that commits. */
   public static SqlWork<Void> barrier() {
     return c -> Reply.ok(null);
