@@ -6,15 +6,18 @@ import java.time.Duration;
 /**
  * The files module's settings ({@code ssi.files.*}, documented in its reference.conf).
  *
- * @param askTimeout how long a caller waits for a directory or file entity's reply
+ * @param askTimeout how long a caller waits for a directory's or a lock server's reply, and for
+ *     a range lock
  * @param passivateAfter idle time after which a directory or file entity stops
  * @param maxIoBytes the largest single read or write through the file API
  * @param zeroChunk bytes zeroed per page-cache write when a truncate clears a file's old tail
- * @param lockLease the longest a reader's shared range lock is kept without its unlock
- * @param messageChunk the most data one write or append message carries to a file's entity
+ * @param lockLease how long a lock server waits for a revoked extent (or a recovery answer)
+ *     before it lets it go anyway
+ * @param extentIdle how long a node keeps a granted extent nobody uses before giving it back
+ * @param maxCachedExtents the most extents of one file a node keeps cached
  */
 public record FilesSettings(Duration askTimeout, Duration passivateAfter, int maxIoBytes,
-    int zeroChunk, Duration lockLease, int messageChunk) {
+    int zeroChunk, Duration lockLease, Duration extentIdle, int maxCachedExtents) {
 
   /** Reads {@code ssi.files.*}. */
   public static FilesSettings from(Config config) {
@@ -22,7 +25,7 @@ public record FilesSettings(Duration askTimeout, Duration passivateAfter, int ma
     return new FilesSettings(c.getDuration("ask-timeout"), c.getDuration("passivate-after"),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-io-bytes")),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("zero-chunk")),
-        c.getDuration("lock-lease"),
-        (int) Math.min(Integer.MAX_VALUE, c.getBytes("message-chunk")));
+        c.getDuration("lock-lease"), c.getDuration("extent-idle"),
+        c.getInt("max-cached-extents"));
   }
 }

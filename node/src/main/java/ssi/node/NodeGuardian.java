@@ -30,7 +30,7 @@ final class NodeGuardian {
       PageCache.get(context.getSystem());
       // The files layer's sharded entities: directories and the per-file length keepers.
       ssi.files.namespace.Directory.init(context.getSystem());
-      ssi.files.api.FileObject.init(context.getSystem());
+      ssi.files.locks.FileObject.init(context.getSystem());
       // Processes: the node's process table and migration log.
       ssi.process.core.Processes.get(context.getSystem());
       context.getLog().debug("node guardian started");

@@ -167,7 +167,7 @@ final class MigrationNodes implements AutoCloseable {
     PageStores.get(s);
     PageCache.get(s);
     ssi.files.namespace.Directory.init(s);
-    ssi.files.api.FileObject.init(s);
+    ssi.files.locks.FileObject.init(s);
     Processes.get(s);
     return s;
   }
@@ -182,7 +182,7 @@ final class MigrationNodes implements AutoCloseable {
       PageStores.get(s);
       PageCache.get(s);
       ssi.files.namespace.Directory.init(s);
-      ssi.files.api.FileObject.init(s);
+      ssi.files.locks.FileObject.init(s);
       Processes.get(s);
       return Behaviors.empty();
     });

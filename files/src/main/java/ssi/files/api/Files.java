@@ -1,37 +1,31 @@
 package ssi.files.api;
 
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.typed.Cluster;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import ssi.actors.lwkt.Errno;
 import ssi.actors.lwkt.Reply;
 import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.ObjectKind;
 import ssi.cache.store.PageStore;
 import ssi.cache.store.PageStores;
 import ssi.files.FilesSettings;
 import ssi.files.handle.FileStat;
 import ssi.files.handle.GlobalFileHandle;
+import ssi.files.locks.NodeLocks;
 import ssi.files.namespace.Namespace;
 
 /**
  * The file API of this node (an Akka extension), usable on any node with any
  * {@link GlobalFileHandle}. Every stage completes with a {@link Reply}, never exceptionally.
  *
- * <p>Reads run here, under a shared range lock: the file's {@link FileObject} entity grants
- * the lock on the bytes asked (and answers the length under it), this node's coherent {@link
- * PageCache} supplies the bytes, then the lock is given back. Writes, appends and truncates go to
- * that entity, which serializes them (appends never overlap) and holds an exclusive lock on what
- * each one changes until it is complete; so a read never observes part of a write, on any node
- * (DESIGN §8). A handle whose object was deleted, or re-created with a new
+ * <p>Every read and write runs here, on the caller's node, under a range lock of this node's
+ * {@link NodeLocks} (shared for a read, exclusive for a write; see {@link FileWrites}), with the
+ * bytes moving through this node's coherent {@link PageCache}: a read never observes part of a
+ * write on any node, appends from several nodes never overlap, and writers of disjoint ranges run
+ * in parallel (DESIGN §8). A handle whose object was deleted, or re-created with a new
  * generation, gets ESTALE. EINVAL: negative offset or length, more than
  * {@code ssi.files.max-io-bytes} at once, or offset + length overflowing.
  *
@@ -46,12 +40,14 @@ public final class Files implements Extension {
 
   private final ActorSystem<?> system;
   private final FilesSettings settings;
-  private final String self;
+  private final FileWrites io;
 
   private Files(ActorSystem<?> system) {
     this.system = system;
     this.settings = FilesSettings.from(system.settings().config());
-    this.self = Cluster.get(system).selfMember().address().toString();
+    this.io = PageStores.get(system).store().map(store -> new FileWrites(store,
+        PageCache.get(system), NodeLocks.get(system), settings,
+        Cluster.get(system).selfMember().address().toString())).orElse(null);
   }
 
   /** This node's file API. */
@@ -64,28 +60,14 @@ public final class Files implements Extension {
     if (off < 0 || len < 0 || len > settings.maxIoBytes() || off > Long.MAX_VALUE - len) {
       return done(Errno.EINVAL);
     }
-    if (len == 0) {
-      return stat(fh).thenApply(s -> !s.isOk() ? Reply.error(s.errno())
-          : s.value().kind() == ObjectKind.DIRECTORY ? Reply.error(Errno.EISDIR)
-          : Reply.ok(new byte[0]));
+    if (io == null) {
+      return done(Errno.EIO);
     }
-    long lockId = ThreadLocalRandom.current().nextLong();
-    return this.<FileStat>ask(fh, r -> new FileObject.ReadLock(fh.generation(), self, lockId,
-        off, len, r)).thenCompose(s -> {
-          if (!s.isOk()) {
-            unlock(fh, lockId); // after a timeout it may still be granted: give it up
-            return done(s.errno());
-          }
-          int n = (int) Math.max(0, Math.min(len, s.value().length() - off));
-          CompletionStage<Reply<byte[]>> data = n == 0
-              ? CompletableFuture.completedFuture(Reply.ok(new byte[0]))
-              : PageCache.get(system).read(fh.objectId(), off, n);
-          return data.whenComplete((r, e) -> unlock(fh, lockId));
-        });
-  }
-
-  private void unlock(GlobalFileHandle fh, long lockId) {
-    entity(fh).tell(new FileObject.Unlock(lockId));
+    if (len == 0) {
+      return io.checked(fh.objectId(), fh.generation()).thenApply(s -> !s.isOk()
+          ? Reply.error(s.errno()) : Reply.ok(new byte[0]));
+    }
+    return io.read(fh.objectId(), fh.generation(), off, len);
   }
 
   /** Writes {@code bytes} at {@code off}, extending the file if needed; answers the new stat. */
@@ -94,9 +76,8 @@ public final class Files implements Extension {
         || off > Long.MAX_VALUE - bytes.length) {
       return done(Errno.EINVAL);
     }
-    Staged st = stage(fh, bytes);
-    return ask(fh, r -> new FileObject.Write(fh.generation(), off, st.last(), st.id(), st.parts(),
-        r));
+    return io == null ? done(Errno.EIO)
+        : io.write(fh.objectId(), fh.generation(), off, bytes.clone());
   }
 
   /** Appends atomically at the end; answers the offset the bytes were written at. */
@@ -104,9 +85,8 @@ public final class Files implements Extension {
     if (bytes == null || bytes.length > settings.maxIoBytes()) {
       return done(Errno.EINVAL);
     }
-    Staged st = stage(fh, bytes);
-    return ask(fh, r -> new FileObject.Append(fh.generation(), st.last(), st.id(), st.parts(),
-        r));
+    return io == null ? done(Errno.EIO)
+        : io.append(fh.objectId(), fh.generation(), bytes.clone());
   }
 
   /** Sets the length: a shrunk tail is gone, a grown one reads as zeros. */
@@ -114,7 +94,7 @@ public final class Files implements Extension {
     if (len < 0) {
       return done(Errno.EINVAL);
     }
-    return ask(fh, r -> new FileObject.Truncate(fh.generation(), len, r));
+    return io == null ? done(Errno.EIO) : io.truncate(fh.objectId(), fh.generation(), len);
   }
 
   /**
@@ -137,45 +117,6 @@ public final class Files implements Extension {
   /** Handles hold no per-open state: close only checks the handle (ESTALE when stale). */
   public CompletionStage<Reply<Void>> close(GlobalFileHandle fh) {
     return stat(fh).thenApply(s -> s.isOk() ? Reply.ok(null) : Reply.error(s.errno()));
-  }
-
-  private <T> CompletionStage<Reply<T>> ask(GlobalFileHandle fh,
-      akka.japi.function.Function<ActorRef<Reply<T>>, FileObject.Command> message) {
-    return entity(fh).<Reply<T>>ask(message, settings.askTimeout())
-        .handle((r, e) -> r != null ? r : Reply.<T>error(
-            e instanceof TimeoutException || e.getCause() instanceof TimeoutException
-                ? Errno.ETIMEDOUT : Errno.EIO));
-  }
-
-  /** What stays for the operation's own message after the parts sent ahead. */
-  private record Staged(long id, int parts, byte[] last) {
-  }
-
-  /**
-   * Sends all but the last {@code ssi.files.message-chunk} of {@code bytes} ahead to the file's
-   * entity as {@link FileObject.Stage} parts (one message must fit an Artery frame); the
-   * operation that follows carries the rest. Small data is sent whole (id 0).
-   */
-  private Staged stage(GlobalFileHandle fh, byte[] bytes) {
-    int chunk = settings.messageChunk();
-    if (bytes.length <= chunk) {
-      return new Staged(0, 0, bytes.clone());
-    }
-    long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    EntityRef<FileObject.Command> e = entity(fh);
-    int parts = 0;
-    int pos = 0;
-    while (bytes.length - pos > chunk) {
-      e.tell(new FileObject.Stage(id, parts++, java.util.Arrays.copyOfRange(bytes, pos,
-          pos + chunk)));
-      pos += chunk;
-    }
-    return new Staged(id, parts, java.util.Arrays.copyOfRange(bytes, pos, bytes.length));
-  }
-
-  private EntityRef<FileObject.Command> entity(GlobalFileHandle fh) {
-    return ClusterSharding.get(system)
-        .entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(fh.objectId()));
   }
 
   private static <T> CompletionStage<Reply<T>> done(Errno e) {

@@ -30,6 +30,7 @@ import ssi.cache.store.EmbeddedStore;
 import ssi.cache.store.ObjectKind;
 import ssi.cache.store.PageStores;
 import ssi.cluster.mesh.Mesh;
+import ssi.files.locks.FileObject;
 import ssi.files.handle.FileStat;
 import ssi.files.handle.GlobalFileHandle;
 import ssi.files.namespace.Directory;

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +33,14 @@ import ssi.cluster.http.SsiJson;
 import ssi.cluster.http.SsiRoutes;
 import ssi.cluster.mesh.Mesh;
 import ssi.cluster.testing.ClusterTestKits;
-import ssi.files.api.FileObject;
-import ssi.files.handle.FileStat;
+import ssi.files.locks.ExtentGrant;
+import ssi.files.locks.FileObject;
+import ssi.files.locks.LockAgent;
+import ssi.files.locks.NodeLock;
+import ssi.files.locks.NodeLocks;
+import ssi.cache.rangelock.LockMode;
+import ssi.cache.rangelock.LockOwner;
+import akka.actor.testkit.typed.javadsl.TestProbe;
 import ssi.files.handle.GlobalFileHandle;
 import ssi.files.namespace.Directory;
 import ssi.testing.LogCapture;
@@ -45,7 +50,8 @@ import ssi.testing.LogCapture;
  * one JVM (the real page store on an embedded PostgreSQL): data PUT through one node reads
  * identically through another, capabilities work and any altered one gets 403 and changes
  * nothing, bad input gets a JSON 4xx and changes nothing, the admin token guards mutations, and
- * {@code /ssi/locks} shows a reader's lock until it is given back.
+ * {@code /ssi/locks} shows a held lock, its extent and the server's grants; a conflicting write
+ * waits for the lock, and an extent a stuck node never gives back is let go after the lease.
  */
 @ExtendWith(LogCapture.class)
 class FilesRoutesTest {
@@ -283,74 +289,108 @@ class FilesRoutesTest {
   }
 
   @Test
-  void locksShowsAReadersLockUntilItIsGivenBackAndALostUnlockExpires() throws Exception {
-    JsonNode put = ok(send(0, "PUT", "/ssi/files/locks/f", bytes("locked bytes"))).json();
-    String[] h = put.path("handle").asText().split("\\.");
-    GlobalFileHandle fh = new GlobalFileHandle(Long.parseLong(h[0]), Long.parseLong(h[1]));
+  void locksShowAHeldLockItsExtentAndTheWaiterItBlocksUntilReleased() throws Exception {
+    GlobalFileHandle fh = handle(ok(send(0, "PUT", "/ssi/files/locks/f", bytes("locked bytes"))));
     ActorSystem<?> sys = nodes.get(1).system();
-    String self = akka.cluster.typed.Cluster.get(sys).selfMember().address().toString();
+    String node1 = akka.cluster.typed.Cluster.get(sys).selfMember().address().toString();
+    NodeLock lock = NodeLocks.get(sys).acquire(fh.objectId(), new LockOwner(node1, 42),
+        LockMode.EXCLUSIVE, 2, 5).toCompletableFuture().get(30, TimeUnit.SECONDS).value();
+    JsonNode mine = awaitLocks(1, fh.objectId(), o -> o.path("held").size() == 1);
+    assertEquals("EXCLUSIVE", mine.path("held").get(0).path("mode").asText(), mine.toString());
+    assertEquals(2, mine.path("held").get(0).path("offset").asLong());
+    assertEquals(5, mine.path("held").get(0).path("length").asLong());
+    assertEquals(1, mine.path("extents").get(0).path("users").asInt(), mine.toString());
+
+    // An overlapping write through node 0 waits: node 1's extent is revoked, node 0's request
+    // waits at the server, and the write completes once node 1 lets go.
+    var write = CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + bindings.get(0).localAddress().getPort() + "/ssi/files/locks/f?offset=0"))
+        .timeout(WAIT).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes("LOCKED"))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    awaitLocks(1, fh.objectId(), o -> o.path("extents").path(0).path("revoking").asBoolean());
+    JsonNode server = awaitServer(fh.objectId(), o -> o.path("grants").size() == 2
+        && !o.path("grants").get(1).path("held").asBoolean());
+    assertEquals(node1, server.path("grants").get(0).path("node").asText(), server.toString());
+    assertTrue(server.path("grants").get(0).path("revoked").asBoolean(), server.toString());
+    assertFalse(write.isDone(), "the write waited for the lock");
+    assertEquals(ssi.actors.lwkt.Errno.OK, lock.release());
+    assertEquals(200, write.get(30, TimeUnit.SECONDS).statusCode());
+    assertArrayEquals(bytes("LOCKED bytes"), read(2, "/locks/f"));
+    awaitLocks(1, fh.objectId(), o -> o == null);
+    assertEquals(ssi.actors.lwkt.Errno.EBADF, lock.release(), "a lock is given back once");
+  }
+
+  @Test
+  void anExtentWhoseNodeNeverGivesItBackIsLetGoAfterTheLeaseAndNonMembersGetNone()
+      throws Exception {
+    GlobalFileHandle fh = handle(ok(send(0, "PUT", "/ssi/files/locks/g", bytes("leased bytes"))));
+    ActorSystem<?> sys = nodes.get(2).system();
+    String node2 = akka.cluster.typed.Cluster.get(sys).selfMember().address().toString();
     var entity = ClusterSharding.get(sys).entityRefFor(FileObject.ENTITY_TYPE_KEY,
         Long.toString(fh.objectId()));
-    CompletionStage<Reply<FileStat>> granted = entity.ask(r -> new FileObject.ReadLock(
-        fh.generation(), self, 42, 2, 5, r), WAIT);
-    assertEquals(12, granted.toCompletableFuture().get(30, TimeUnit.SECONDS).value().length());
-    JsonNode lock = heldLock(fh.objectId());
-    assertEquals("SHARED", lock.path("mode").asText(), lock.toString());
-    assertEquals(2, lock.path("offset").asLong());
-    assertEquals(5, lock.path("length").asLong());
+    // A stuck agent: granted an extent, it never answers the revoke.
+    TestProbe<LockAgent.Command> stuck = nodes.get(2).createTestProbe();
+    Reply<ExtentGrant> granted = entity.<Reply<ExtentGrant>>ask(r -> new FileObject.Acquire(node2,
+        77, true, 0, 100, stuck.getRef(), r), WAIT).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertTrue(granted.isOk(), granted.toString());
+    Res write = send(0, "PUT", "/ssi/files/locks/g?offset=0", bytes("LEASED"));
+    assertEquals(200, write.status(), write.text());
+    LockAgent.Revoke revoke = stuck.expectMessageClass(LockAgent.Revoke.class);
+    assertEquals(77, revoke.id());
+    assertArrayEquals(bytes("LEASED bytes"), read(1, "/locks/g"));
 
-    entity.tell(new FileObject.Unlock(42));
-    awaitNoLock(fh.objectId());
-
-    // A lock whose unlock never comes (its reader died) is released after the lease: the
-    // overlapping write waits, then completes.
-    entity.<Reply<FileStat>>ask(r -> new FileObject.ReadLock(fh.generation(), self, 43, 0, 100, r), WAIT)
+    // A node that is not a member (it left while its request travelled) gets no extent.
+    Reply<ExtentGrant> refused = entity.<Reply<ExtentGrant>>ask(r -> new FileObject.Acquire(
+        "akka://FilesRoutesTest@10.0.0.1:1", 78, true, 0, 100, stuck.getRef(), r), WAIT)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    heldLock(fh.objectId());
-    ok(send(0, "PUT", "/ssi/files/locks/f?offset=0", bytes("LOCKED")));
-    awaitNoLock(fh.objectId());
-    assertArrayEquals(bytes("LOCKED bytes"), read(2, "/locks/f"));
-
-    // A lock asked for a node that is not a member (it left while its request travelled) is
-    // never kept: not shown after the request gave up, well before the lease would end.
-    entity.<Reply<FileStat>>ask(r -> new FileObject.ReadLock(fh.generation(), "akka://FilesRoutesTest@10.0.0.1:1",
-        44, 0, 100, r), Duration.ofSeconds(2)).handle((r, e) -> r)
-        .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    for (int n = 0; n < 3; n++) {
-      for (JsonNode o : ok(send(n, "GET", "/ssi/locks", null)).json().path("objects")) {
-        assertFalse(o.path("object").asLong() == fh.objectId(), "kept: " + o);
-      }
+    assertEquals(ssi.actors.lwkt.Errno.EHOSTDOWN, refused.errno());
+    JsonNode view = awaitServer(fh.objectId(), o -> true);
+    for (JsonNode g : view.path("grants")) {
+      assertFalse(g.path("node").asText().contains("10.0.0.1"), view.toString());
     }
-    ok(send(1, "PUT", "/ssi/files/locks/f?offset=0", bytes("locked")));
-    assertArrayEquals(bytes("locked bytes"), read(0, "/locks/f"));
+    ok(send(1, "PUT", "/ssi/files/locks/g?offset=0", bytes("leased")));
+    assertArrayEquals(bytes("leased bytes"), read(0, "/locks/g"));
   }
 
-  /** The one lock held on {@code obj}, as the node hosting its entity shows it. */
-  private static JsonNode heldLock(long obj) throws Exception {
-    for (int n = 0; n < 3; n++) {
-      for (JsonNode o : ok(send(n, "GET", "/ssi/locks", null)).json().path("objects")) {
-        if (o.path("object").asLong() == obj && o.path("held").size() == 1) {
-          return o.path("held").get(0);
-        }
-      }
-    }
-    throw new AssertionError("no node shows a lock on " + obj);
+  private static GlobalFileHandle handle(Res put) throws Exception {
+    String[] h = put.json().path("handle").asText().split("\\.");
+    return new GlobalFileHandle(Long.parseLong(h[0]), Long.parseLong(h[1]));
   }
 
-  private static void awaitNoLock(long obj) throws Exception {
+  /** Node {@code n}'s entry for {@code obj} in /ssi/locks (null: none) once {@code test} holds. */
+  private static JsonNode awaitLocks(int n, long obj, java.util.function.Predicate<JsonNode> test)
+      throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (true) {
-      boolean any = false;
-      for (int n = 0; n < 3; n++) {
-        for (JsonNode o : ok(send(n, "GET", "/ssi/locks", null)).json().path("objects")) {
-          any |= o.path("object").asLong() == obj;
+      JsonNode found = null;
+      for (JsonNode o : ok(send(n, "GET", "/ssi/locks", null)).json().path("objects")) {
+        if (o.path("object").asLong() == obj) {
+          found = o;
         }
       }
-      if (!any) {
-        return;
+      if (test.test(found)) {
+        return found;
       }
-      assertFalse(System.nanoTime() > deadline, "locks on " + obj + " still shown");
-      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+      assertFalse(System.nanoTime() > deadline, "node " + n + " shows for " + obj + ": " + found);
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
     }
   }
+
+  /** The lock server's view of {@code obj}, from whichever node runs it, once {@code test} holds. */
+  private static JsonNode awaitServer(long obj, java.util.function.Predicate<JsonNode> test)
+      throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      for (int n = 0; n < 3; n++) {
+        for (JsonNode o : ok(send(n, "GET", "/ssi/locks", null)).json().path("servers")) {
+          if (o.path("object").asLong() == obj && test.test(o)) {
+            return o;
+          }
+        }
+      }
+      assertFalse(System.nanoTime() > deadline, "no lock server shows " + obj);
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+    }
+  }
+
 }

@@ -29,7 +29,7 @@ import ssi.cache.pagecache.PageCache;
 import ssi.cache.store.EmbeddedStore;
 import ssi.cluster.mesh.Mesh;
 import ssi.cluster.testing.ClusterTestKits;
-import ssi.files.api.FileObject;
+import ssi.files.locks.FileObject;
 import ssi.files.namespace.Directory;
 import ssi.process.core.ProcessInfo;
 import ssi.process.core.Processes;

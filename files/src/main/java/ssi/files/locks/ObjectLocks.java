@@ -1,0 +1,365 @@
+package ssi.files.locks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import ssi.actors.lwkt.Errno;
+import ssi.actors.lwkt.Reply;
+import ssi.cache.rangelock.Lock;
+import ssi.cache.rangelock.LockInfo;
+import ssi.cache.rangelock.LockMode;
+import ssi.cache.rangelock.LockOwner;
+import ssi.cache.rangelock.LockRange;
+import ssi.cache.rangelock.RangeLock;
+
+/**
+ * One file's range locks on this node (DESIGN §8): a local {@link RangeLock} (FIFO-fair, disjoint
+ * ranges in parallel) for the node's own callers, plus the <em>extents</em> the file's lock
+ * server ({@link ExtentServer}) has granted this node. A lock is held when the local lock is
+ * granted and a cached extent of a strong enough mode covers its range: a range already covered
+ * costs no message at all; otherwise one request goes to the server (one at a time per file:
+ * callers that miss meanwhile wait for it and look again, so one whole-file grant serves them
+ * all).
+ *
+ * <p>An extent stays cached after its users are done. A revoke from the server marks it: no new
+ * user takes it, and it is given back when its last user releases. A new server incarnation
+ * (the entity restarted elsewhere) recovers: every extent of an older one is given up the same
+ * way before it acknowledges, and a grant of an older incarnation arriving late is refused.
+ * Thread-safe; the monitor is held only for bookkeeping, never across a wait.
+ */
+final class ObjectLocks {
+
+  /** How this node reaches the file's lock server. */
+  interface Server {
+    /** Asks for an extent; completes with the grant or an error (ETIMEDOUT, EHOSTDOWN, EIO). */
+    CompletionStage<Reply<ExtentGrant>> request(long obj, long id, boolean exclusive, long start,
+        long end);
+
+    /** Gives back (held) or gives up (waiting) the extent {@code id}. */
+    void release(long obj, long id);
+  }
+
+  /** A cached extent. Guarded by the ObjectLocks monitor. */
+  static final class Extent {
+    final long epoch;
+    final long id;
+    final boolean exclusive;
+    final long start;
+    final long end;
+    int users;
+    boolean revoking;
+    long lastUsedNanos;
+
+    Extent(ExtentGrant g, long nowNanos) {
+      this.epoch = g.epoch();
+      this.id = g.id();
+      this.exclusive = g.exclusive();
+      this.start = g.start();
+      this.end = g.end();
+      this.lastUsedNanos = nowNanos;
+    }
+
+    boolean covers(boolean x, long s, long e) {
+      return !revoking && (exclusive || !x) && start <= s && e <= end;
+    }
+  }
+
+  private static final int RETRIES = 3;
+
+  final long obj;
+  private final RangeLock local;
+  private final Server server;
+  private final Duration timeout;
+  private final int maxCached;
+
+  // Guarded by this.
+  private final List<Extent> extents = new ArrayList<>();
+  private CompletableFuture<Void> inflight;
+  private long inflightId;
+  private final Set<Long> earlyRevokes = new HashSet<>();
+  private long knownEpoch;
+  private Runnable recoveryAck;
+  /** Callers between {@link #enter()} and the end of their lock (or its failure). */
+  private int active;
+  private boolean dead;
+
+  ObjectLocks(long obj, Server server, Duration timeout, int maxCached) {
+    this.obj = obj;
+    this.local = new RangeLock(obj);
+    this.server = server;
+    this.timeout = timeout;
+    this.maxCached = maxCached;
+  }
+
+  /** Counts a caller in; false if this manager was retired (take a fresh one). */
+  synchronized boolean enter() {
+    if (dead) {
+      return false;
+    }
+    active++;
+    return true;
+  }
+
+  /**
+   * Locks {@code ranges} of the file all at once (the caller has {@link #enter}ed): the local
+   * lock first, then an extent covering their hull. ETIMEDOUT when either takes longer than the
+   * timeout; nothing stays held on any error.
+   */
+  CompletionStage<Reply<NodeLock>> acquire(LockOwner owner, List<LockRange> ranges) {
+    long s = Long.MAX_VALUE;
+    long e = 0;
+    boolean x = false;
+    for (LockRange r : ranges) {
+      s = Math.min(s, r.offset());
+      e = Math.max(e, r.offset() + r.length());
+      x |= r.mode() == LockMode.EXCLUSIVE;
+    }
+    long start = s;
+    long end = e;
+    boolean exclusive = x;
+    CompletionStage<Reply<Lock>> held = ranges.size() == 1
+        ? local.acquire(owner, ranges.get(0).mode(), start, end - start, timeout)
+        : local.acquire(owner, ranges, timeout);
+    return held.thenCompose(l -> {
+      if (!l.isOk()) {
+        leave();
+        return CompletableFuture.completedFuture(Reply.<NodeLock>error(l.errno()));
+      }
+      return cover(l.value(), exclusive, start, end, 0).thenApply(c -> {
+        if (!c.isOk()) {
+          l.value().release();
+          leave();
+        }
+        return c;
+      });
+    });
+  }
+
+  /** Finds or asks for an extent covering [s, e) in mode x, for the held local lock. */
+  private CompletionStage<Reply<NodeLock>> cover(Lock lock, boolean x, long s, long e,
+      int attempt) {
+    CompletableFuture<Void> wait;
+    long id;
+    synchronized (this) {
+      for (Extent ext : extents) {
+        if (ext.covers(x, s, e)) {
+          ext.users++;
+          return CompletableFuture.completedFuture(Reply.ok(new NodeLock(this, lock, ext)));
+        }
+      }
+      if (inflight != null) {
+        wait = inflight;
+        id = 0;
+      } else {
+        wait = null;
+        inflight = new CompletableFuture<>();
+        id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        inflightId = id;
+      }
+    }
+    if (wait != null) {
+      return wait.thenCompose(v -> cover(lock, x, s, e, attempt));
+    }
+    return server.request(obj, id, x, s, e)
+        .exceptionally(t -> Reply.error(Errno.EIO))
+        .thenCompose(g -> installed(lock, x, s, e, attempt, id, g));
+  }
+
+  private CompletionStage<Reply<NodeLock>> installed(Lock lock, boolean x, long s, long e,
+      int attempt, long id, Reply<ExtentGrant> g) {
+    CompletableFuture<Void> done;
+    NodeLock result = null;
+    boolean stale = false;
+    synchronized (this) {
+      done = inflight;
+      inflight = null;
+      boolean revokedEarly = earlyRevokes.remove(id);
+      if (g.isOk()) {
+        ExtentGrant grant = g.value();
+        if (grant.epoch() < knownEpoch) {
+          stale = true; // granted by an incarnation that has been replaced since
+        } else {
+          knownEpoch = grant.epoch();
+          Extent ext = new Extent(grant, System.nanoTime());
+          ext.users = 1; // the caller that asked uses it, even if a revoke already came
+          ext.revoking = revokedEarly;
+          extents.add(ext);
+          result = new NodeLock(this, lock, ext);
+        }
+      }
+    }
+    done.complete(null);
+    if (result != null) {
+      return CompletableFuture.completedFuture(Reply.ok(result));
+    }
+    server.release(obj, id); // a late grant, a timeout: give it up at the server
+    if (stale && attempt < RETRIES) {
+      return cover(lock, x, s, e, attempt + 1);
+    }
+    return CompletableFuture.completedFuture(Reply.error(stale ? Errno.EAGAIN : g.errno()));
+  }
+
+  /** A lock's release: its extent loses a user; a revoked one goes back once unused. */
+  void released(NodeLock l) {
+    l.local().release();
+    List<Long> giveBack = new ArrayList<>(1);
+    Runnable ack;
+    synchronized (this) {
+      Extent ext = l.extent();
+      ext.users--;
+      ext.lastUsedNanos = System.nanoTime();
+      if (ext.users == 0 && ext.revoking) {
+        extents.remove(ext);
+        giveBack.add(ext.id);
+      }
+      trim(giveBack);
+      active--;
+      ack = recoveryDone();
+    }
+    giveBack.forEach(id -> server.release(obj, id));
+    if (ack != null) {
+      ack.run();
+    }
+  }
+
+  /** A caller that entered gave up before holding anything. */
+  private synchronized void leave() {
+    active--;
+  }
+
+  /** Beyond {@code maxCached} extents, unused ones go back, least recently used first. */
+  private void trim(List<Long> giveBack) {
+    while (extents.size() > maxCached) {
+      Extent lru = null;
+      for (Extent ext : extents) {
+        if (ext.users == 0 && (lru == null || ext.lastUsedNanos < lru.lastUsedNanos)) {
+          lru = ext;
+        }
+      }
+      if (lru == null) {
+        return;
+      }
+      extents.remove(lru);
+      giveBack.add(lru.id);
+    }
+  }
+
+  /** The server revokes extent {@code id}: given back now if unused, else by its last user. */
+  void revoke(long id) {
+    boolean now;
+    synchronized (this) {
+      Extent ext = find(id);
+      if (ext != null) {
+        ext.revoking = true;
+        now = ext.users == 0;
+        if (now) {
+          extents.remove(ext);
+        }
+      } else if (inflight != null && inflightId == id) {
+        earlyRevokes.add(id); // the revoke overtook its grant
+        now = false;
+      } else {
+        now = true; // already given back: say so again (the server ignores repeats)
+      }
+    }
+    if (now) {
+      server.release(obj, id);
+    }
+  }
+
+  /**
+   * A server incarnation {@code epoch} starts: every extent of an older one is given up (unused
+   * ones now, others by their last user); {@code ack} runs once none is left.
+   */
+  void recover(long epoch, Runnable ack) {
+    Runnable run;
+    synchronized (this) {
+      if (epoch < knownEpoch) {
+        run = ack; // an old incarnation's late message: nothing of ours to give up for it
+      } else {
+        knownEpoch = epoch;
+        for (Iterator<Extent> it = extents.iterator(); it.hasNext(); ) {
+          Extent ext = it.next();
+          if (ext.epoch != epoch) {
+            ext.revoking = true;
+            if (ext.users == 0) {
+              it.remove();
+            }
+          }
+        }
+        recoveryAck = ack;
+        run = recoveryDone();
+      }
+    }
+    if (run != null) {
+      run.run();
+    }
+  }
+
+  /** The pending recovery's acknowledgement, if no old extent is left (under the monitor). */
+  private Runnable recoveryDone() {
+    if (recoveryAck == null) {
+      return null;
+    }
+    for (Extent ext : extents) {
+      if (ext.epoch != knownEpoch) {
+        return null;
+      }
+    }
+    Runnable ack = recoveryAck;
+    recoveryAck = null;
+    return ack;
+  }
+
+  /**
+   * Gives back extents unused for longer than {@code idleNanos}; retires this manager (true) when
+   * nothing is left at all, so the caller can forget it.
+   */
+  boolean sweep(long nowNanos, long idleNanos) {
+    List<Long> giveBack = new ArrayList<>();
+    boolean retired;
+    synchronized (this) {
+      for (Iterator<Extent> it = extents.iterator(); it.hasNext(); ) {
+        Extent ext = it.next();
+        if (ext.users == 0 && nowNanos - ext.lastUsedNanos > idleNanos) {
+          it.remove();
+          giveBack.add(ext.id);
+        }
+      }
+      retired = extents.isEmpty() && active == 0 && inflight == null && recoveryAck == null;
+      dead = retired;
+    }
+    giveBack.forEach(id -> server.release(obj, id));
+    return retired;
+  }
+
+  private Extent find(long id) {
+    for (Extent ext : extents) {
+      if (ext.id == id) {
+        return ext;
+      }
+    }
+    return null;
+  }
+
+  /** The local locks held and waited for, in arrival order. */
+  List<LockInfo> locks() {
+    return local.snapshot();
+  }
+
+  /** The cached extents. */
+  synchronized List<NodeLocks.CachedExtent> extents() {
+    List<NodeLocks.CachedExtent> out = new ArrayList<>(extents.size());
+    for (Extent e : extents) {
+      out.add(new NodeLocks.CachedExtent(e.id, e.exclusive, e.start, e.end, e.users,
+          e.revoking));
+    }
+    return out;
+  }
+}
