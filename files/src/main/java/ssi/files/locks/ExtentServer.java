@@ -21,7 +21,8 @@ import java.util.Map;
  * waiting request has every held extent before it that it conflicts with revoked, once each (the
  * node gives it back when its local users of it are done). Conflict is overlap with at least one
  * side exclusive — also between two extents of the same node (an upgrade gives the shared one
- * back first). Expansion: a request of a node while no other node holds or waits for anything on
+ * back first). A revoked extent still in use shrinks to its users' hull ({@link #shrink}), so a
+ * waiter beside that hull need not wait for them. Expansion: a request of a node while no other node holds or waits for anything on
  * the file is granted over the whole file, so a file used by one node costs one message.
  *
  * @param <C> what the entity keeps with a request to answer it (its reply address, the node's agent)
@@ -36,8 +37,8 @@ final class ExtentServer<C> {
     final String node;
     final long id;
     final boolean exclusive;
-    final long start;
-    final long end;
+    long start;
+    long end;
     final C context;
     final long sinceNanos;
     boolean held;
@@ -108,6 +109,20 @@ final class ExtentServer<C> {
   /** Extent {@code id} given back (held) or given up (waiting); unknown ids change nothing. */
   Effects<C> release(long id, long nowNanos) {
     return entries.remove(id) == null ? Effects.empty() : pump(nowNanos);
+  }
+
+  /**
+   * Held extent {@code id} is in use only over {@code [start, end)} now: it shrinks to that (a
+   * range not inside it, or an unknown or waiting id, changes nothing).
+   */
+  Effects<C> shrink(long id, long start, long end, long nowNanos) {
+    Entry<C> e = entries.get(id);
+    if (e == null || !e.held || start < e.start || end > e.end || start >= end) {
+      return Effects.empty();
+    }
+    e.start = start;
+    e.end = end;
+    return pump(nowNanos);
   }
 
   /** Everything of {@code node} goes (it left the cluster); the removed entries in dropped. */

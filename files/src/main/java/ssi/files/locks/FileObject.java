@@ -68,6 +68,13 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   public record Release(long id) implements Command {
   }
 
+  /**
+   * Revoked extent {@code id} is still in use, but only over {@code [start, end)} (inside what
+   * was granted): the rest is free for waiters at once.
+   */
+  public record Shrink(long id, long start, long end) implements Command {
+  }
+
   /** Node {@code node} has given up every extent of incarnations before {@code epoch}. */
   public record Recovered(String node, long epoch) implements Command {
   }
@@ -142,6 +149,10 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     return newReceiveBuilder()
         .onMessage(Acquire.class, this::onAcquire)
         .onMessage(Release.class, this::onRelease)
+        .onMessage(Shrink.class, m -> {
+          apply(server.shrink(m.id(), m.start(), m.end(), System.nanoTime()));
+          return this;
+        })
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Tick.class, this::onTick)

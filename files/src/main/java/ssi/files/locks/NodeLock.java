@@ -13,12 +13,19 @@ public final class NodeLock {
   private final ObjectLocks owner;
   private final Lock local;
   private final ObjectLocks.Extent extent;
+  private final long[] range;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  NodeLock(ObjectLocks owner, Lock local, ObjectLocks.Extent extent) {
+  NodeLock(ObjectLocks owner, Lock local, ObjectLocks.Extent extent, long[] range) {
     this.owner = owner;
     this.local = local;
     this.extent = extent;
+    this.range = range;
+  }
+
+  /** The hull of the locked ranges, as the extent counts its users (identity matters). */
+  long[] range() {
+    return range;
   }
 
   /** The file's id. */

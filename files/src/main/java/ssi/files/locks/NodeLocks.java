@@ -96,6 +96,12 @@ public final class NodeLocks implements Extension {
         ClusterSharding.get(system).entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(obj))
             .tell(new FileObject.Release(id));
       }
+
+      @Override
+      public void shrink(long obj, long id, long start, long end) {
+        ClusterSharding.get(system).entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(obj))
+            .tell(new FileObject.Shrink(id, start, end));
+      }
     };
   }
 

@@ -43,6 +43,9 @@ final class ObjectLocks {
 
     /** Gives back (held) or gives up (waiting) the extent {@code id}. */
     void release(long obj, long id);
+
+    /** Extent {@code id}, revoked while in use, now covers only {@code [start, end)}. */
+    void shrink(long obj, long id, long start, long end);
   }
 
   /** A cached extent. Guarded by the ObjectLocks monitor. */
@@ -50,8 +53,10 @@ final class ObjectLocks {
     final long epoch;
     final long id;
     final boolean exclusive;
-    final long start;
-    final long end;
+    long start;
+    long end;
+    /** The hulls of the locks using it now: [start, end) pairs. */
+    final List<long[]> uses = new ArrayList<>(2);
     int users;
     boolean revoking;
     long lastUsedNanos;
@@ -149,8 +154,7 @@ final class ObjectLocks {
     synchronized (this) {
       for (Extent ext : extents) {
         if (ext.covers(x, s, e)) {
-          ext.users++;
-          return CompletableFuture.completedFuture(Reply.ok(new NodeLock(this, lock, ext)));
+          return CompletableFuture.completedFuture(Reply.ok(use(ext, lock, s, e)));
         }
       }
       if (inflight != null) {
@@ -187,10 +191,9 @@ final class ObjectLocks {
         } else {
           knownEpoch = grant.epoch();
           Extent ext = new Extent(grant, System.nanoTime());
-          ext.users = 1; // the caller that asked uses it, even if a revoke already came
-          ext.revoking = revokedEarly;
+          ext.revoking = revokedEarly; // the caller that asked uses it even so
           extents.add(ext);
-          result = new NodeLock(this, lock, ext);
+          result = use(ext, lock, s, e);
         }
       }
     }
@@ -205,6 +208,14 @@ final class ObjectLocks {
     return CompletableFuture.completedFuture(Reply.error(stale ? Errno.EAGAIN : g.errno()));
   }
 
+  /** A new user of {@code ext} over [s, e) (under the monitor). */
+  private NodeLock use(Extent ext, Lock lock, long s, long e) {
+    long[] range = {s, e};
+    ext.users++;
+    ext.uses.add(range);
+    return new NodeLock(this, lock, ext, range);
+  }
+
   /** A lock's release: its extent loses a user; a revoked one goes back once unused. */
   void released(NodeLock l) {
     l.local().release();
@@ -213,6 +224,7 @@ final class ObjectLocks {
     synchronized (this) {
       Extent ext = l.extent();
       ext.users--;
+      ext.uses.remove(l.range());
       ext.lastUsedNanos = System.nanoTime();
       if (ext.users == 0 && ext.revoking) {
         extents.remove(ext);
@@ -250,9 +262,14 @@ final class ObjectLocks {
     }
   }
 
-  /** The server revokes extent {@code id}: given back now if unused, else by its last user. */
+  /**
+   * The server revokes extent {@code id}: given back now if unused, else by its last user; in use,
+   * it first shrinks to the hull of its users' ranges (told to the server, so a waiter outside
+   * that hull goes ahead at once).
+   */
   void revoke(long id) {
     boolean now;
+    long[] shrunk = null;
     synchronized (this) {
       Extent ext = find(id);
       if (ext != null) {
@@ -260,6 +277,18 @@ final class ObjectLocks {
         now = ext.users == 0;
         if (now) {
           extents.remove(ext);
+        } else {
+          long s = Long.MAX_VALUE;
+          long e = 0;
+          for (long[] u : ext.uses) {
+            s = Math.min(s, u[0]);
+            e = Math.max(e, u[1]);
+          }
+          if (s > ext.start || e < ext.end) {
+            ext.start = s;
+            ext.end = e;
+            shrunk = new long[] {s, e};
+          }
         }
       } else if (inflight != null && inflightId == id) {
         earlyRevokes.add(id); // the revoke overtook its grant
@@ -270,6 +299,8 @@ final class ObjectLocks {
     }
     if (now) {
       server.release(obj, id);
+    } else if (shrunk != null) {
+      server.shrink(obj, id, shrunk[0], shrunk[1]);
     }
   }
 

@@ -1,0 +1,196 @@
+package ssi.files.locks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import ssi.actors.lwkt.Errno;
+import ssi.actors.lwkt.Reply;
+import ssi.cache.rangelock.LockMode;
+import ssi.cache.rangelock.LockOwner;
+import ssi.cache.rangelock.LockRange;
+
+/**
+ * One file's locks on two "nodes" ({@link ObjectLocks} a and b) against one real {@link
+ * ExtentServer}, wired synchronously in this thread (no actors): a lock inside a cached extent
+ * sends nothing, disjoint locks of two nodes are held at once, a conflicting one waits for the
+ * revoke and the holder's release, a revoke that overtakes its grant still lets the asker use it
+ * once, a new server incarnation recovers every old extent (the acknowledgement waits for users)
+ * and a late grant of the old one is refused and asked again.
+ */
+class ObjectLocksTest {
+
+  /** A lock server in this thread for any number of nodes. */
+  private static final class Wire {
+    final ExtentServer<CompletableFuture<Reply<ExtentGrant>>> server = ExtentServer.paused();
+    final Map<String, ObjectLocks> nodes = new HashMap<>();
+    long epoch = 1;
+    int requests;
+    boolean hold; // keep grants back (to reorder them)
+    final List<Runnable> held = new java.util.ArrayList<>();
+
+    Wire() {
+      server.resume(0);
+    }
+
+    ObjectLocks node(String name) {
+      ObjectLocks o = new ObjectLocks(7, new ObjectLocks.Server() {
+        @Override
+        public CompletionStage<Reply<ExtentGrant>> request(long obj, long id, boolean x, long s,
+            long e) {
+          requests++;
+          CompletableFuture<Reply<ExtentGrant>> f = new CompletableFuture<>();
+          apply(server.request(name, id, x, s, e, f, 0));
+          return f;
+        }
+
+        @Override
+        public void release(long obj, long id) {
+          apply(server.release(id, 0));
+        }
+
+        @Override
+        public void shrink(long obj, long id, long s, long e) {
+          apply(server.shrink(id, s, e, 0));
+        }
+      }, Duration.ofSeconds(5), 4);
+      nodes.put(name, o);
+      return o;
+    }
+
+    void apply(ExtentServer.Effects<CompletableFuture<Reply<ExtentGrant>>> fx) {
+      long ep = epoch;
+      for (var e : fx.granted()) {
+        Runnable r = () -> e.context.complete(Reply.ok(new ExtentGrant(ep, e.id, e.exclusive,
+            e.start, e.end)));
+        if (hold) {
+          held.add(r);
+        } else {
+          r.run();
+        }
+      }
+      for (var e : fx.revoke()) {
+        nodes.get(e.node).revoke(e.id);
+      }
+    }
+  }
+
+  private static CompletableFuture<Reply<NodeLock>> lock(ObjectLocks o, LockMode mode, long off,
+      long len) {
+    assertTrue(o.enter());
+    return o.acquire(new LockOwner("n", off), List.of(new LockRange(mode, off, len)))
+        .toCompletableFuture();
+  }
+
+  private static NodeLock held(CompletableFuture<Reply<NodeLock>> f) {
+    assertTrue(f.isDone(), "granted at once");
+    Reply<NodeLock> r = f.join();
+    assertTrue(r.isOk(), r.toString());
+    return r.value();
+  }
+
+  @Test
+  void aCoveredLockSendsNothingAndDisjointLocksOfTwoNodesAreHeldTogether() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    ObjectLocks b = w.node("b");
+    held(lock(a, LockMode.EXCLUSIVE, 0, 10)).release();
+    assertEquals(1, w.requests);
+    NodeLock a2 = held(lock(a, LockMode.EXCLUSIVE, 5000, 10));
+    NodeLock a3 = held(lock(a, LockMode.SHARED, 20, 10));
+    assertEquals(1, w.requests, "inside the cached whole-file extent: no message");
+
+    // b writes elsewhere: a's whole-file extent is revoked; b waits until a's users are done.
+    var b1 = lock(b, LockMode.EXCLUSIVE, 100, 10);
+    assertFalse(b1.isDone());
+    assertTrue(a.extents().get(0).revoking());
+    a2.release();
+    assertFalse(b1.isDone());
+    a3.release();
+    NodeLock bl = held(b1);
+    // Now a asks for exactly its range and gets it beside b's.
+    NodeLock a4 = held(lock(a, LockMode.EXCLUSIVE, 0, 10));
+    assertEquals(0, a.extents().get(0).start());
+    assertEquals(10, a.extents().get(0).end());
+    assertEquals(100, b.extents().get(0).start());
+    a4.release();
+    bl.release();
+    assertEquals(Errno.EBADF, bl.release());
+  }
+
+  @Test
+  void aRevokeThatOvertakesItsGrantLetsTheAskerUseItOnce() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    w.hold = true;
+    var a1 = lock(a, LockMode.EXCLUSIVE, 0, 10);
+    w.hold = false;
+    var b1 = lock(w.node("b"), LockMode.EXCLUSIVE, 0, 10);
+    // The server granted a and revoked it for b; the revoke reached a before the grant.
+    assertFalse(a1.isDone());
+    w.held.forEach(Runnable::run);
+    NodeLock al = held(a1);
+    assertTrue(a.extents().get(0).revoking());
+    assertFalse(b1.isDone());
+    al.release();
+    assertTrue(a.extents().isEmpty(), "given back after its one use");
+    held(b1).release();
+  }
+
+  @Test
+  void aNewIncarnationRecoversOldExtentsAndALateOldGrantIsRefused() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    NodeLock old = held(lock(a, LockMode.EXCLUSIVE, 0, 10));
+    // The server restarts (its state is gone) with epoch 2.
+    w.server.nodeGone("a", 0);
+    w.epoch = 2;
+    AtomicBoolean acked = new AtomicBoolean();
+    a.recover(2, () -> acked.set(true));
+    assertFalse(acked.get(), "an old extent is still in use");
+    old.release();
+    assertTrue(acked.get());
+    assertTrue(a.extents().isEmpty());
+
+    // A grant of epoch 1 that arrives now is refused; the lock is asked for again.
+    w.epoch = 1;
+    w.hold = true;
+    var late = lock(a, LockMode.EXCLUSIVE, 0, 10);
+    w.hold = false;
+    w.epoch = 2;
+    w.held.forEach(Runnable::run);
+    NodeLock l = held(late);
+    assertEquals(3, w.requests, "the first lock, the refused late grant, the one asked again");
+    assertEquals(1, a.extents().size());
+    l.release();
+  }
+
+  @Test
+  void unusedExtentsBeyondTheBoundAndIdleOnesGoBackAndAnIdleManagerRetires() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    ObjectLocks b = w.node("b");
+    held(lock(a, LockMode.EXCLUSIVE, 5000, 1)).release(); // a's whole-file extent, idle
+    NodeLock bl = held(lock(b, LockMode.SHARED, 1000, 1)); // takes it back from a at once
+    assertEquals(1001, b.extents().get(0).end(), "b was not alone: exactly its range");
+    for (int i = 0; i < 6; i++) {
+      held(lock(a, LockMode.EXCLUSIVE, i * 10L, 10)).release();
+    }
+    assertEquals(4, a.extents().size(), "at most max-cached-extents kept");
+    assertFalse(a.sweep(System.nanoTime(), Duration.ofHours(1).toNanos()), "recently used");
+    assertTrue(a.sweep(System.nanoTime() + Duration.ofHours(2).toNanos(),
+        Duration.ofHours(1).toNanos()));
+    assertTrue(a.extents().isEmpty());
+    assertFalse(a.enter(), "a retired manager takes no one in");
+    assertEquals(1, w.server.entries().size(), "only b's extent is left at the server");
+    bl.release();
+  }
+}
