@@ -348,7 +348,7 @@ class FilesClusterTest {
   @Test
   void writesAndAppendsBiggerThanOneMessageArriveWholeFromEitherNode() throws Exception {
     GlobalFileHandle f = ok(ns(0).create(ns(0).root(), "big"));
-    byte[] a = new byte[1024 * 1024 + 123]; // ~8 parts of ssi.files.message-chunk
+    byte[] a = new byte[1024 * 1024 + 123]; // spans 257 pages and many cache messages
     byte[] b = new byte[700_000];
     new Random(3).nextBytes(a);
     new Random(4).nextBytes(b);
