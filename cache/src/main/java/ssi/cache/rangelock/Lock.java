@@ -14,7 +14,7 @@ import ssi.actors.lwkt.Reply;
  * ranges ({@link #ranges()}) holds them all at once.
  *
  * <p>It is also the manager's queue entry: the fields below the constructor are guarded by the
- * owning {@link RangeLock}'s monitor, which is why the handle is a class and not a record
+ * owning {@link RangeLock}'s guard, which is why the handle is a class and not a record
  * (identity matters: releasing an equal but different lock is {@code EBADF}).
  */
 public final class Lock {
@@ -36,7 +36,7 @@ public final class Lock {
   final boolean[] exclusives;
   private final long sinceMillis;
 
-  // Guarded by manager's monitor.
+  // Guarded by the manager's guard.
   Lock prev;
   Lock next;
   byte state;
@@ -53,7 +53,7 @@ public final class Lock {
     this.starts = null;
     this.ends = null;
     this.exclusives = null;
-    this.sinceMillis = System.currentTimeMillis();
+    this.sinceMillis = LockTimer.coarseMillis();
   }
 
   /** A multi-range lock; the ranges are validated, sorted and disjoint. */
@@ -67,7 +67,7 @@ public final class Lock {
     this.starts = several ? starts : null;
     this.ends = several ? ends : null;
     this.exclusives = several ? exclusives : null;
-    this.sinceMillis = System.currentTimeMillis();
+    this.sinceMillis = LockTimer.coarseMillis();
   }
 
   /** Whether this lock and {@code other} cannot be held together: ranges overlap, one exclusive. */
@@ -150,7 +150,7 @@ public final class Lock {
     return Instant.ofEpochMilli(sinceMillis);
   }
 
-  /** The rows of a snapshot: one per range. Called under the manager's monitor. */
+  /** The rows of a snapshot: one per range. Called under the manager's guard. */
   void describe(List<LockInfo> into) {
     Instant since = since();
     for (LockRange r : ranges()) {

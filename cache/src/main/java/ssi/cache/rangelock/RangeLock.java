@@ -28,12 +28,14 @@ import ssi.actors.lwkt.Reply;
  * readers blocks readers that come after it, and vice versa; and a lock granted past a waiter
  * never conflicts with that waiter (conflict is symmetric), so a waiter need only look before
  * itself. A release or a timeout unlinks the entry and grants, in order, every waiter that
- * became grantable. All of this runs under the object's monitor; futures are completed after it
- * is left, so callbacks never run under it. The cost is linear in the locks on the object (an
+ * became grantable. All of this runs under a small spin lock (a few list operations: a thread
+ * never parks for it, which a contended monitor does — two writers of disjoint ranges hit it on
+ * every acquire and release); futures are completed after it is left, so callbacks never run
+ * under it. The cost is linear in the locks on the object (an
  * interval index would make it logarithmic; files rarely hold many at once).
  *
  * <p>Fast path: a request that can be granted at once returns an already completed stage, in the
- * caller's thread, with no hop — one monitor enter and exit each for acquire and release. The
+ * caller's thread, with no hop — one spin-lock enter and exit each for acquire and release. The
  * stage is the seam for coherence (§8: a shared lock needs ≥ S, an exclusive one E/M): a later
  * version may complete it only after the directory's grants arrive.
  *
@@ -48,7 +50,20 @@ public final class RangeLock {
   private final long object;
   private final ScheduledExecutorService timer;
 
-  // Guarded by this.
+  /** A spin lock over the fields below (see the class comment): 0 free, 1 taken. */
+  private volatile int guard;
+  private static final java.lang.invoke.VarHandle GUARD;
+
+  static {
+    try {
+      GUARD = java.lang.invoke.MethodHandles.lookup().findVarHandle(RangeLock.class, "guard",
+          int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // Guarded by guard.
   private Lock head;
   private Lock tail;
   private int waiting;
@@ -130,9 +145,26 @@ public final class RangeLock {
         Arrays.copyOf(exclusives, count)), timeout);
   }
 
+  /** Takes the guard: test, then compare-and-set; spins briefly, then yields between tries. */
+  private void enter() {
+    int spins = 0;
+    while (guard != 0 || !GUARD.compareAndSet(this, 0, 1)) {
+      if (++spins < 100) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
+    }
+  }
+
+  private void exit() {
+    guard = 0;
+  }
+
   private CompletionStage<Reply<Lock>> enqueue(Lock lock, Duration timeout) {
     CompletableFuture<Reply<Lock>> waiter;
-    synchronized (this) {
+    enter();
+    try {
       boolean free = !conflictsBefore(lock, null);
       if (free) {
         link(lock);
@@ -150,6 +182,8 @@ public final class RangeLock {
         }
         return waiter;
       }
+    } finally {
+      exit();
     }
     return CompletableFuture.completedFuture(
         lock.state == Lock.HELD ? Reply.ok(lock) : Reply.error(Errno.ETIMEDOUT));
@@ -164,7 +198,8 @@ public final class RangeLock {
       return Errno.EBADF;
     }
     List<Lock> granted;
-    synchronized (this) {
+    enter();
+    try {
       if (lock.state != Lock.HELD) {
         return Errno.EBADF;
       }
@@ -174,6 +209,8 @@ public final class RangeLock {
         return Errno.OK;
       }
       granted = grantWaiters();
+    } finally {
+      exit();
     }
     complete(granted);
     return Errno.OK;
@@ -182,7 +219,8 @@ public final class RangeLock {
   /** The timeout of a waiting request: unlink it, let later ones through, reply ETIMEDOUT. */
   private void expire(Lock lock) {
     List<Lock> granted;
-    synchronized (this) {
+    enter();
+    try {
       if (lock.state != Lock.WAITING) {
         return;
       }
@@ -190,23 +228,35 @@ public final class RangeLock {
       waiting--;
       lock.state = Lock.TIMED_OUT;
       granted = waiting == 0 ? null : grantWaiters();
+    } finally {
+      exit();
     }
     lock.waiter.complete(Reply.error(Errno.ETIMEDOUT));
     complete(granted);
   }
 
   /** Held and waiting requests, in arrival order. */
-  public synchronized List<LockInfo> snapshot() {
+  public List<LockInfo> snapshot() {
     List<LockInfo> out = new ArrayList<>();
-    for (Lock l = head; l != null; l = l.next) {
-      l.describe(out);
+    enter();
+    try {
+      for (Lock l = head; l != null; l = l.next) {
+        l.describe(out);
+      }
+    } finally {
+      exit();
     }
     return List.copyOf(out);
   }
 
   /** Whether nothing is held or waiting. */
-  public synchronized boolean idle() {
-    return head == null;
+  public boolean idle() {
+    enter();
+    try {
+      return head == null;
+    } finally {
+      exit();
+    }
   }
 
   /** Whether {@code lock} conflicts with an entry before {@code stop} (null: the whole list). */
@@ -235,7 +285,7 @@ public final class RangeLock {
     return granted;
   }
 
-  /** Completes granted waiters' stages, outside the monitor. */
+  /** Completes granted waiters' stages, outside the guard. */
   private static void complete(List<Lock> granted) {
     if (granted == null) {
       return;
