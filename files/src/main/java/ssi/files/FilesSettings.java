@@ -15,9 +15,11 @@ import java.time.Duration;
  *     before it lets it go anyway
  * @param extentIdle how long a node keeps a granted extent nobody uses before giving it back
  * @param maxCachedExtents the most extents of one file a node keeps cached
+ * @param attributeWriteBack how often a node commits the lengths it defers
  */
 public record FilesSettings(Duration askTimeout, Duration passivateAfter, int maxIoBytes,
-    int zeroChunk, Duration lockLease, Duration extentIdle, int maxCachedExtents) {
+    int zeroChunk, Duration lockLease, Duration extentIdle, int maxCachedExtents,
+    Duration attributeWriteBack) {
 
   /** Reads {@code ssi.files.*}. */
   public static FilesSettings from(Config config) {
@@ -26,6 +28,6 @@ public record FilesSettings(Duration askTimeout, Duration passivateAfter, int ma
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("max-io-bytes")),
         (int) Math.min(Integer.MAX_VALUE, c.getBytes("zero-chunk")),
         c.getDuration("lock-lease"), c.getDuration("extent-idle"),
-        c.getInt("max-cached-extents"));
+        c.getInt("max-cached-extents"), c.getDuration("attribute-write-back"));
   }
 }

@@ -57,15 +57,36 @@ final class FileWrites {
 
   /** Up to {@code len} bytes at {@code off} under a shared lock; none past the length. */
   CompletionStage<Reply<byte[]>> read(long obj, long generation, long off, int len) {
-    return locked(obj, LockMode.SHARED, off, len, () -> checked(obj, generation)
+    return locked(obj, LockMode.SHARED, off, len, lock -> checked(obj, generation)
         .thenCompose(meta -> {
           if (!meta.isOk()) {
             return failed(meta.errno());
           }
-          int n = (int) Math.max(0, Math.min(len, meta.value().length() - off));
-          return n == 0 ? CompletableFuture.completedFuture(Reply.ok(new byte[0]))
-              : cache.read(obj, off, n);
+          long known = Math.max(meta.value().length(), locks.localLength(obj));
+          if (off + len <= known) {
+            return cache.read(obj, off, len);
+          }
+          // Past the stored length: the node holding the end of the file may know more.
+          return length(obj, generation).thenCompose(l -> {
+            if (!l.isOk()) {
+              return failed(l.errno());
+            }
+            int n = (int) Math.max(0, Math.min(len, l.value() - off));
+            return n == 0 ? CompletableFuture.completedFuture(Reply.ok(new byte[0]))
+                : cache.read(obj, off, n);
+          });
         }));
+  }
+
+  /**
+   * The file's length, glimpse first (the node that defers it, if any), then the stored row: a
+   * holder that commits in between shows in the row.
+   */
+  CompletionStage<Reply<Long>> length(long obj, long generation) {
+    return locks.glimpse(obj).thenCompose(g -> !g.isOk() ? failed(g.errno())
+        : checked(obj, generation).thenApply(m -> !m.isOk() ? Reply.<Long>error(m.errno())
+            : Reply.ok(Math.max(m.value().length(), g.value() == null ? -1
+                : g.value().length()))));
   }
 
   /** Writes {@code data} at {@code offset}; the new stat. */
@@ -74,10 +95,10 @@ final class FileWrites {
       return checked(obj, generation).thenCompose(meta -> !meta.isOk() ? failed(meta.errno())
           : extend(obj, offset));
     }
-    return locked(obj, LockMode.EXCLUSIVE, offset, data.length, () -> checked(obj, generation)
+    return locked(obj, LockMode.EXCLUSIVE, offset, data.length, lock -> checked(obj, generation)
         .thenCompose(meta -> !meta.isOk() ? failed(meta.errno())
             : cache.write(obj, offset, data).thenCompose(w -> !w.isOk() ? failed(w.errno())
-                : extend(obj, offset + data.length))));
+                : extend(lock, meta.value(), offset + data.length))));
   }
 
   /** Appends {@code data} at the length; the offset it landed at. */
@@ -91,22 +112,24 @@ final class FileWrites {
       if (!seen.isOk()) {
         return failed(seen.errno());
       }
-      long from = seen.value().length();
+      long from = Math.max(seen.value().length(), locks.localLength(obj));
       if (data.length == 0) {
         return CompletableFuture.completedFuture(Reply.ok(from));
       }
-      return this.<Long>lockedOrRetry(obj, from, () -> checked(obj, generation)
+      // Any other node deferring the length holds the end of the file: this lock revokes it,
+      // and it commits the length before it lets go. This node's own deferred length counts too.
+      return this.<Long>lockedOrRetry(obj, from, lock -> checked(obj, generation)
           .thenCompose(meta -> {
             if (!meta.isOk()) {
               return failed(meta.errno());
             }
-            long at = meta.value().length();
+            long at = Math.max(meta.value().length(), locks.localLength(obj));
             if (at < from) { // shrunk since: the lock does not cover [at, from)
               return CompletableFuture.completedFuture(Reply.<Long>error(Errno.EAGAIN));
             }
             return cache.write(obj, at, data).thenCompose(w -> !w.isOk() ? failed(w.errno())
-                : extend(obj, at + data.length).thenApply(s -> s.isOk() ? Reply.ok(at)
-                    : Reply.<Long>error(s.errno())));
+                : extend(lock, meta.value(), at + data.length).thenApply(s -> s.isOk()
+                    ? Reply.ok(at) : Reply.<Long>error(s.errno())));
           }), r -> r.errno() == Errno.EAGAIN && attempt < APPEND_RETRIES
               ? append(obj, generation, data, attempt + 1) : null);
     });
@@ -114,16 +137,17 @@ final class FileWrites {
 
   /** Sets the length (the whole file locked); a shrunk tail is zeroed first. */
   CompletionStage<Reply<FileStat>> truncate(long obj, long generation, long length) {
-    return locked(obj, LockMode.EXCLUSIVE, 0, EOF, () -> checked(obj, generation)
+    return locked(obj, LockMode.EXCLUSIVE, 0, EOF, lock -> checked(obj, generation)
         .thenCompose(meta -> {
           if (!meta.isOk()) {
             return failed(meta.errno());
           }
-          long old = meta.value().length();
+          long old = Math.max(meta.value().length(), locks.localLength(obj));
           CompletionStage<Reply<Void>> zeroed = length < old
               ? zero(obj, length, old) : CompletableFuture.completedFuture(Reply.ok(null));
           return zeroed.thenCompose(z -> !z.isOk() ? failed(z.errno())
-              : store.setLength(obj, length, Instant.now()).thenApply(FileWrites::stat));
+              : locks.truncated(lock, () -> store.setLength(obj, length, Instant.now()))
+                  .thenApply(FileWrites::stat));
         }));
   }
 
@@ -142,7 +166,7 @@ final class FileWrites {
 
   /** Runs {@code body} holding a lock on {@code [offset, offset + length)}; released after. */
   private <T> CompletionStage<Reply<T>> locked(long obj, LockMode mode, long offset, long length,
-      java.util.function.Supplier<CompletionStage<Reply<T>>> body) {
+      Function<NodeLock, CompletionStage<Reply<T>>> body) {
     return locks.acquire(obj, owner(), mode, offset, length).thenCompose(l -> {
       if (!l.isOk()) {
         return failed(l.errno());
@@ -156,7 +180,7 @@ final class FileWrites {
    * {@code again} return a stage, that stage (the next attempt) runs after the lock is released.
    */
   private <T> CompletionStage<Reply<T>> lockedOrRetry(long obj, long from,
-      java.util.function.Supplier<CompletionStage<Reply<T>>> body,
+      Function<NodeLock, CompletionStage<Reply<T>>> body,
       Function<Reply<T>, CompletionStage<Reply<T>>> again) {
     return locked(obj, LockMode.EXCLUSIVE, from, EOF - from, body).thenCompose(r -> {
       CompletionStage<Reply<T>> next = r.isOk() ? null : again.apply(r);
@@ -165,10 +189,10 @@ final class FileWrites {
   }
 
   private static <T> CompletionStage<Reply<T>> run(NodeLock lock,
-      java.util.function.Supplier<CompletionStage<Reply<T>>> body) {
+      Function<NodeLock, CompletionStage<Reply<T>>> body) {
     CompletionStage<Reply<T>> r;
     try {
-      r = body.get();
+      r = body.apply(lock);
     } catch (RuntimeException e) {
       lock.release();
       throw e;
@@ -183,8 +207,24 @@ final class FileWrites {
     return new LockOwner(self, owners.incrementAndGet());
   }
 
+  /** The length after an empty write at {@code atLeast}: committed to the store at once. */
   private CompletionStage<Reply<FileStat>> extend(long obj, long atLeast) {
     return store.extendLength(obj, atLeast, Instant.now()).thenApply(FileWrites::stat);
+  }
+
+  /**
+   * After a write under {@code lock} ending at {@code end}: the new length and mtime are kept on
+   * this node when it holds the end of the file exclusively (committed later, shown to others
+   * by glimpse), else committed to the store now.
+   */
+  private CompletionStage<Reply<FileStat>> extend(NodeLock lock, ObjectMeta meta, long end) {
+    Instant now = Instant.now();
+    long length = Math.max(Math.max(meta.length(), locks.localLength(meta.id())), end);
+    if (locks.deferLength(lock, length, now)) {
+      return CompletableFuture.completedFuture(Reply.ok(FileStat.of(
+          new ObjectMeta(meta.id(), meta.generation(), length, now, meta.kind()))));
+    }
+    return store.extendLength(meta.id(), end, now).thenApply(FileWrites::stat);
   }
 
   private static Reply<FileStat> stat(Reply<ObjectMeta> r) {

@@ -103,15 +103,29 @@ public final class Files implements Extension {
    */
   public CompletionStage<Reply<Void>> fsync(GlobalFileHandle fh) {
     return stat(fh).thenCompose(s -> !s.isOk() ? done(s.errno())
-        : PageCache.get(system).fsync(fh.objectId()).thenCompose(r -> !r.isOk()
+        : NodeLocks.get(system).commit(fh.objectId()).thenCompose(c ->
+            PageCache.get(system).fsync(fh.objectId())).thenCompose(r -> !r.isOk()
             ? done(r.errno())
             : PageStores.get(system).store().map(PageStore::flush).orElseGet(
                 () -> done(Errno.EIO))));
   }
 
-  /** Length, mtime, kind and generation; ESTALE when the object is gone. */
+  /**
+   * Length, mtime, kind and generation; ESTALE when the object is gone. The length and mtime a
+   * writer's node has not committed yet come by glimpse (DESIGN §7): asked of that node through
+   * the file's lock server, without taking its extent or its pages away.
+   */
   public CompletionStage<Reply<FileStat>> stat(GlobalFileHandle fh) {
-    return Namespace.get(system).stat(fh);
+    return NodeLocks.get(system).glimpse(fh.objectId()).thenCompose(g ->
+        Namespace.get(system).stat(fh).thenApply(s -> {
+          if (!s.isOk() || !g.isOk() || g.value() == null
+              || g.value().length() <= s.value().length()) {
+            return s;
+          }
+          FileStat st = s.value();
+          return Reply.ok(new FileStat(st.objectId(), st.generation(), g.value().length(),
+              Math.max(st.mtimeMicros(), g.value().mtimeMicros()), st.kind()));
+        }));
   }
 
   /** Handles hold no per-open state: close only checks the handle (ESTALE when stale). */

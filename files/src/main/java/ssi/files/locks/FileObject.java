@@ -21,8 +21,12 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import akka.cluster.typed.Unsubscribe;
 import java.time.Duration;
+import akka.actor.typed.javadsl.AskPattern;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import ssi.actors.SsiMessage;
 import ssi.actors.lwkt.Errno;
@@ -75,6 +79,13 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   public record Shrink(long id, long start, long end) implements Command {
   }
 
+  /**
+   * A glimpse for {@code node}: the attributes deferred by the node holding an exclusive extent
+   * to the end of the file, asked of it without revoking anything; null when none does.
+   */
+  public record Glimpse(String node, ActorRef<Reply<FileAttrs>> replyTo) implements Command {
+  }
+
   /** Node {@code node} has given up every extent of incarnations before {@code epoch}. */
   public record Recovered(String node, long epoch) implements Command {
   }
@@ -93,6 +104,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   private final FilesSettings settings;
   private final ExtentServer<Caller> server = ExtentServer.paused();
   private final Set<String> recovering = new HashSet<>();
+  private final List<Glimpse> glimpses = new ArrayList<>();
   private final long recoveryDeadline;
   private final NodeLocks registry;
   private final ActorRef<ClusterEvent.MemberRemoved> removals;
@@ -139,7 +151,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     }
     this.recoveryDeadline = System.nanoTime() + settings.lockLease().toNanos();
     if (recovering.isEmpty()) {
-      apply(server.resume(System.nanoTime()));
+      resume();
     }
     publish();
   }
@@ -154,6 +166,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
           return this;
         })
         .onMessage(Recovered.class, this::onRecovered)
+        .onMessage(Glimpse.class, this::onGlimpse)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Tick.class, this::onTick)
         .onSignal(PostStop.class, this::onPostStop)
@@ -179,9 +192,51 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     return this;
   }
 
+  private Behavior<Command> onGlimpse(Glimpse m) {
+    if (!recovering.isEmpty()) { // an old incarnation's holder may still defer: ask after
+      glimpses.add(m);
+      return this;
+    }
+    List<ActorRef<LockAgent.Command>> holders = new ArrayList<>(1);
+    for (ExtentServer.Entry<Caller> e : server.entries()) {
+      if (e.held && e.exclusive && e.end == ExtentServer.EOF && !e.node.equals(m.node())) {
+        holders.add(e.context.agent());
+      }
+    }
+    if (holders.isEmpty()) {
+      m.replyTo().tell(Reply.ok(null));
+      return this;
+    }
+    // Asked off the actor; the answers are combined where they arrive (nothing here changes).
+    List<CompletableFuture<FileAttrs>> asks = new ArrayList<>(holders.size());
+    org.slf4j.Logger log = getContext().getSystem().log(); // thread-safe, unlike the context's
+    for (ActorRef<LockAgent.Command> agent : holders) {
+      asks.add(AskPattern.<LockAgent.Command, FileAttrs>ask(agent,
+              r -> new LockAgent.GlimpseAttrs(obj, r), settings.askTimeout().dividedBy(2),
+              getContext().getSystem().scheduler())
+          .toCompletableFuture().exceptionally(t -> {
+            log.warn("file {}: glimpse of {} unanswered ({}); its length may be newer", obj,
+                agent.path().address(), t.toString());
+            return new FileAttrs(-1, 0);
+          }));
+    }
+    CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
+      FileAttrs best = null;
+      for (CompletableFuture<FileAttrs> a : asks) {
+        FileAttrs x = a.getNow(null);
+        if (x != null && x.length() >= 0 && (best == null || x.length() > best.length())) {
+          best = new FileAttrs(x.length(), Math.max(x.mtimeMicros(),
+              best == null ? 0 : best.mtimeMicros()));
+        }
+      }
+      m.replyTo().tell(Reply.ok(best));
+    });
+    return this;
+  }
+
   private Behavior<Command> onRecovered(Recovered m) {
     if (m.epoch() == epoch && recovering.remove(m.node()) && recovering.isEmpty()) {
-      apply(server.resume(System.nanoTime()));
+      resume();
     }
     return this;
   }
@@ -194,7 +249,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     }
     apply(fx);
     if (recovering.remove(g.node()) && recovering.isEmpty()) {
-      apply(server.resume(System.nanoTime()));
+      resume();
     }
     return this;
   }
@@ -205,7 +260,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
       getContext().getLog().warn("file {}: no recovery answer from {} within {}; granting anyway",
           obj, recovering, settings.lockLease());
       recovering.clear();
-      apply(server.resume(now));
+      resume();
     }
     ExtentServer.Effects<Caller> fx = server.expire(now, settings.lockLease().toNanos());
     for (ExtentServer.Entry<Caller> e : fx.dropped()) {
@@ -214,6 +269,14 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     }
     apply(fx);
     return this;
+  }
+
+  /** Recovery is over: grant what waits, answer the glimpses held meanwhile. */
+  private void resume() {
+    apply(server.resume(System.nanoTime()));
+    List<Glimpse> held = List.copyOf(glimpses);
+    glimpses.clear();
+    held.forEach(this::onGlimpse);
   }
 
   private Behavior<Command> onPostStop(PostStop s) {

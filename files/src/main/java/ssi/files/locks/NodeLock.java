@@ -33,6 +33,10 @@ public final class NodeLock {
     return owner.obj;
   }
 
+  ObjectLocks owner() {
+    return owner;
+  }
+
   Lock local() {
     return local;
   }

@@ -24,6 +24,7 @@ import ssi.cache.rangelock.LockMode;
 import ssi.cache.rangelock.LockOwner;
 import ssi.cache.rangelock.LockRange;
 import ssi.cache.rangelock.ObjectRange;
+import ssi.cache.store.PageStores;
 import ssi.files.FilesSettings;
 
 /**
@@ -76,7 +77,8 @@ public final class NodeLocks implements Extension {
     this.system = system;
     this.settings = FilesSettings.from(system.settings().config());
     this.self = Cluster.get(system).selfMember().address().toString();
-    this.agent = system.systemActorOf(LockAgent.create(this, self, settings.extentIdle()),
+    this.agent = system.systemActorOf(LockAgent.create(this, self, settings.extentIdle(),
+            settings.attributeWriteBack()),
         LockAgent.NAME, DispatcherSelector.defaultDispatcher());
     this.server = new ObjectLocks.Server() {
       @Override
@@ -95,6 +97,19 @@ public final class NodeLocks implements Extension {
       public void release(long obj, long id) {
         ClusterSharding.get(system).entityRefFor(FileObject.ENTITY_TYPE_KEY, Long.toString(obj))
             .tell(new FileObject.Release(id));
+      }
+
+      @Override
+      public CompletionStage<?> commit(long obj, long length, long mtimeMicros) {
+        return PageStores.get(system).store()
+            .map(st -> st.extendLength(obj, length, micros(mtimeMicros)).thenApply(r -> {
+              if (!r.isOk()) {
+                system.log().warn("file {}: committing its length {} failed: {}", obj, length,
+                    r.errno());
+              }
+              return r;
+            }))
+            .orElseGet(() -> CompletableFuture.completedFuture(null));
       }
 
       @Override
@@ -135,6 +150,79 @@ public final class NodeLocks implements Extension {
       }
       objects.remove(obj, o); // retired by a sweep between the lookup and enter()
     }
+  }
+
+  // ---- attributes: the length and mtime a size holder defers, and glimpses of them ----
+
+  /**
+   * The length and mtime of file {@code obj} that writes on any node have set and not yet
+   * committed to the store (DESIGN §7 glimpse): this node's own if it holds them, else those of
+   * the node holding an exclusive extent to the end of the file, asked through the file's lock
+   * server without taking anything away from it. Null when nobody defers anything.
+   */
+  public CompletionStage<Reply<FileAttrs>> glimpse(long obj) {
+    ObjectLocks o = objects.get(obj);
+    long[] mine = o == null ? null : o.attrs();
+    if (mine != null) {
+      return CompletableFuture.completedFuture(Reply.ok(new FileAttrs(mine[0], mine[1])));
+    }
+    return ClusterSharding.get(system).entityRefFor(FileObject.ENTITY_TYPE_KEY,
+            Long.toString(obj))
+        .<Reply<FileAttrs>>ask(r -> new FileObject.Glimpse(self, r), settings.askTimeout())
+        .handle((r, e) -> r != null ? r : Reply.<FileAttrs>error(
+            e instanceof TimeoutException || e.getCause() instanceof TimeoutException
+                ? Errno.ETIMEDOUT : Errno.EIO));
+  }
+
+  /** The length this node defers for {@code obj}, or -1. */
+  public long localLength(long obj) {
+    FileAttrs a = localAttrs(obj);
+    return a == null ? -1 : a.length();
+  }
+
+  /** This node's deferred attributes of {@code obj}, null if none (answering a glimpse). */
+  FileAttrs localAttrs(long obj) {
+    ObjectLocks o = objects.get(obj);
+    long[] a = o == null ? null : o.attrs();
+    return a == null ? null : new FileAttrs(a[0], a[1]);
+  }
+
+  /**
+   * A write under {@code lock} made the file at least {@code length} long at {@code mtime}:
+   * true when this node defers that (it holds the end of the file exclusively), false when the
+   * caller must commit it to the store itself.
+   */
+  public boolean deferLength(NodeLock lock, long length, java.time.Instant mtime) {
+    return lock.owner().deferLength(lock, length, toMicros(mtime));
+  }
+
+  /** Commits this node's deferred attributes of {@code obj}; completes once stored. */
+  public CompletionStage<Void> commit(long obj) {
+    ObjectLocks o = objects.get(obj);
+    CompletionStage<?> c = o == null ? null : o.commitDirty();
+    return c == null ? CompletableFuture.completedFuture(null)
+        : c.handle((r, e) -> null).thenApply(x -> null);
+  }
+
+  /** Commits every deferred length on this node (the agent's write-back tick). */
+  void commitAll() {
+    objects.forEach((id, o) -> o.commitDirty());
+  }
+
+  /**
+   * Runs a truncate's store call {@code set} for {@code lock}'s file with the deferred
+   * attributes dropped first, so none of them is committed after it.
+   */
+  public <T> T truncated(NodeLock lock, java.util.function.Supplier<T> set) {
+    return lock.owner().truncated(set);
+  }
+
+  static long toMicros(java.time.Instant t) {
+    return java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, t);
+  }
+
+  static java.time.Instant micros(long us) {
+    return java.time.Instant.EPOCH.plus(us, java.time.temporal.ChronoUnit.MICROS);
   }
 
   /**

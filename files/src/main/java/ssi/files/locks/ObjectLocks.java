@@ -46,6 +46,13 @@ final class ObjectLocks {
 
     /** Extent {@code id}, revoked while in use, now covers only {@code [start, end)}. */
     void shrink(long obj, long id, long start, long end);
+
+    /**
+     * Commits attributes this node deferred: the length raised to at least {@code length}, the
+     * mtime set. Called under the ObjectLocks monitor, so it must only enqueue the store's
+     * mutation (the store applies mutations in call order).
+     */
+    CompletionStage<?> commit(long obj, long length, long mtimeMicros);
   }
 
   /** A cached extent. Guarded by the ObjectLocks monitor. */
@@ -90,6 +97,15 @@ final class ObjectLocks {
   private final Set<Long> earlyRevokes = new HashSet<>();
   private long knownEpoch;
   private Runnable recoveryAck;
+  /**
+   * Attributes changed here and not yet in the store (-1: none): only while this node holds an
+   * exclusive extent reaching the end of the file, the one place the length can grow.
+   */
+  private long dirtyLength = -1;
+  private long dirtyMtime;
+  /** What a commit in flight carries, still shown to glimpses until it is stored (-1: none). */
+  private long committingLength = -1;
+  private long committingMtime;
   /** Callers between {@link #enter()} and the end of their lock (or its failure). */
   private int active;
   private boolean dead;
@@ -201,7 +217,7 @@ final class ObjectLocks {
     if (result != null) {
       return CompletableFuture.completedFuture(Reply.ok(result));
     }
-    server.release(obj, id); // a late grant, a timeout: give it up at the server
+    server.release(obj, id); // a late grant, a timeout: give it up at the server (never used)
     if (stale && attempt < RETRIES) {
       return cover(lock, x, s, e, attempt + 1);
     }
@@ -234,10 +250,84 @@ final class ObjectLocks {
       active--;
       ack = recoveryDone();
     }
-    giveBack.forEach(id -> server.release(obj, id));
-    if (ack != null) {
-      ack.run();
+    send(giveBack, null, ack);
+  }
+
+  /**
+   * Sends releases, a shrink and a recovery acknowledgement — after committing the deferred
+   * attributes, if any, so nobody gets the end of the file before its length is in the store.
+   */
+  private void send(List<Long> giveBack, long[] shrink, Runnable ack) {
+    if (giveBack.isEmpty() && shrink == null && ack == null) {
+      return;
     }
+    Runnable go = () -> {
+      giveBack.forEach(id -> server.release(obj, id));
+      if (shrink != null) {
+        server.shrink(obj, shrink[0], shrink[1], shrink[2]);
+      }
+      if (ack != null) {
+        ack.run();
+      }
+    };
+    CompletionStage<?> committed = commitDirty();
+    if (committed == null) {
+      go.run();
+    } else {
+      committed.whenComplete((r, e) -> go.run());
+    }
+  }
+
+  /** Starts committing the deferred attributes; null when there are none. */
+  synchronized CompletionStage<?> commitDirty() {
+    if (dirtyLength < 0) {
+      return null;
+    }
+    long length = dirtyLength;
+    long mtime = dirtyMtime;
+    dirtyLength = -1;
+    committingLength = Math.max(committingLength, length);
+    committingMtime = Math.max(committingMtime, mtime);
+    CompletionStage<?> stage = server.commit(obj, length, mtime);
+    return stage.whenComplete((r, e) -> {
+      synchronized (this) {
+        if (committingLength == length) {
+          committingLength = -1;
+          committingMtime = 0;
+        }
+      }
+    });
+  }
+
+  /**
+   * A write under {@code l} made the file at least {@code length} long: deferred here (true) when
+   * the lock's extent is exclusive and reaches the end of the file and is not being given back;
+   * otherwise (false) the writer commits the length itself.
+   */
+  synchronized boolean deferLength(NodeLock l, long length, long mtimeMicros) {
+    Extent ext = l.extent();
+    if (!ext.exclusive || ext.end != ExtentServer.EOF || ext.revoking) {
+      return false;
+    }
+    dirtyLength = Math.max(dirtyLength, length);
+    dirtyMtime = Math.max(dirtyMtime, mtimeMicros);
+    return true;
+  }
+
+  /** The attributes changed here and not yet stored, {length, mtime micros}; null if none. */
+  synchronized long[] attrs() {
+    long length = Math.max(dirtyLength, committingLength);
+    return length < 0 ? null : new long[] {length, Math.max(dirtyMtime, committingMtime)};
+  }
+
+  /**
+   * Sets the length exactly (a truncate, holding the whole file exclusively): the deferred
+   * attributes are dropped and {@code set} is called under the monitor, so no commit of them
+   * can be ordered after it.
+   */
+  synchronized <T> T truncated(java.util.function.Supplier<T> set) {
+    dirtyLength = -1;
+    return set.get();
   }
 
   /** A caller that entered gave up before holding anything. */
@@ -298,9 +388,9 @@ final class ObjectLocks {
       }
     }
     if (now) {
-      server.release(obj, id);
+      send(List.of(id), null, null);
     } else if (shrunk != null) {
-      server.shrink(obj, id, shrunk[0], shrunk[1]);
+      send(List.of(), new long[] {id, shrunk[0], shrunk[1]}, null);
     }
   }
 
@@ -328,9 +418,7 @@ final class ObjectLocks {
         run = recoveryDone();
       }
     }
-    if (run != null) {
-      run.run();
-    }
+    send(List.of(), null, run);
   }
 
   /** The pending recovery's acknowledgement, if no old extent is left (under the monitor). */
@@ -363,10 +451,11 @@ final class ObjectLocks {
           giveBack.add(ext.id);
         }
       }
-      retired = extents.isEmpty() && active == 0 && inflight == null && recoveryAck == null;
+      retired = extents.isEmpty() && active == 0 && inflight == null && recoveryAck == null
+          && dirtyLength < 0 && committingLength < 0;
       dead = retired;
     }
-    giveBack.forEach(id -> server.release(obj, id));
+    send(giveBack, null, null);
     return retired;
   }
 

@@ -54,6 +54,8 @@ class FilesClusterTest {
     store = EmbeddedStore.startTemporary();
     nodes.addAll(ClusterTestKits.start("FilesClusterTest", 2, """
         ssi.store.url = "%s"
+        # The glimpse test looks at what is not committed yet; fsync and revokes still commit.
+        ssi.files.attribute-write-back = 1h
         """.formatted(store.url())));
     for (ActorTestKit n : nodes) {
       Mesh.get(n.system());
@@ -307,6 +309,46 @@ class FilesClusterTest {
     ByteBuffer b = ByteBuffer.wrap(r);
     b.getLong();
     return b.getLong() == crc.getValue();
+  }
+
+  static long storedLength(GlobalFileHandle f) throws Exception {
+    return ok(PageStores.get(sys(0)).store().orElseThrow().getObject(f.objectId())).length();
+  }
+
+  @Test
+  void statGlimpsesTheLengthAWriterDefersWithoutTakingItsExtentAndReadsSeeEveryByte()
+      throws Exception {
+    GlobalFileHandle f = ok(ns(0).create(ns(0).root(), "glimpsed"));
+    byte[] rec = new byte[100];
+    for (int i = 0; i < 3; i++) {
+      java.util.Arrays.fill(rec, (byte) ('a' + i));
+      assertEquals(100L * i, ok(files(0).append(f, rec)));
+    }
+    assertEquals(0, storedLength(f), "node 0 holds the end of the file and defers the length");
+    FileStat st = ok(files(1).stat(f));
+    assertEquals(300, st.length(), "node 1's stat glimpses it");
+    var extents = ssi.files.locks.NodeLocks.get(sys(0)).local().get(f.objectId()).extents();
+    assertEquals(1, extents.size());
+    assertTrue(!extents.get(0).revoking(), "the glimpse took nothing away: " + extents);
+    assertEquals(0, storedLength(f));
+
+    // A read on node 1 takes the range: node 0 commits the length, then lets go.
+    byte[] all = ok(files(1).read(f, 0, 1000));
+    assertEquals(300, all.length);
+    assertEquals('a', all[0]);
+    assertEquals('c', all[299]);
+    assertEquals(300, storedLength(f));
+
+    // Node 0 appends again past node 1's shared range, defers again; fsync commits.
+    assertEquals(300L, ok(files(0).append(f, rec)));
+    assertEquals(400, ok(files(1).stat(f)).length());
+    assertEquals(300, storedLength(f));
+    ok(files(0).fsync(f));
+    assertEquals(400, storedLength(f), "fsync commits the deferred length");
+    assertEquals(400, ok(files(1).read(f, 0, 1000)).length);
+    assertEquals(50, ok(files(0).truncate(f, 50)).length());
+    assertEquals(50, ok(files(1).stat(f)).length());
+    assertEquals(50, ok(files(0).read(f, 0, 1000)).length);
   }
 
   @Test

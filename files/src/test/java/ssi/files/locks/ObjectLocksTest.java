@@ -36,6 +36,8 @@ class ObjectLocksTest {
     int requests;
     boolean hold; // keep grants back (to reorder them)
     final List<Runnable> held = new java.util.ArrayList<>();
+    final List<String> events = new java.util.ArrayList<>();
+    final List<CompletableFuture<Void>> commits = new java.util.ArrayList<>();
 
     Wire() {
       server.resume(0);
@@ -54,12 +56,21 @@ class ObjectLocksTest {
 
         @Override
         public void release(long obj, long id) {
+          events.add(name + " releases");
           apply(server.release(id, 0));
         }
 
         @Override
         public void shrink(long obj, long id, long s, long e) {
           apply(server.shrink(id, s, e, 0));
+        }
+
+        @Override
+        public CompletionStage<?> commit(long obj, long length, long mtime) {
+          events.add(name + " commits " + length);
+          CompletableFuture<Void> f = new CompletableFuture<>();
+          commits.add(f);
+          return f;
         }
       }, Duration.ofSeconds(5), 4);
       nodes.put(name, o);
@@ -171,6 +182,30 @@ class ObjectLocksTest {
     assertEquals(3, w.requests, "the first lock, the refused late grant, the one asked again");
     assertEquals(1, a.extents().size());
     l.release();
+  }
+
+  @Test
+  void aDeferredLengthIsShownAndCommittedBeforeTheEndOfTheFileIsGivenBack() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    NodeLock l = held(lock(a, LockMode.EXCLUSIVE, 0, 100)); // alone: the whole file
+    assertTrue(a.deferLength(l, 100, 5), "exclusive to the end of the file: deferred");
+    assertTrue(a.deferLength(l, 80, 7));
+    l.release();
+    assertEquals(100, a.attrs()[0], "the longest length kept");
+    assertEquals(7, a.attrs()[1], "the latest mtime");
+
+    // b reads: a's extent is revoked; a commits first, and lets go only once that is stored.
+    var b1 = lock(w.node("b"), LockMode.SHARED, 0, 10);
+    assertEquals(List.of("a commits 100"), w.events);
+    assertFalse(b1.isDone());
+    assertEquals(100, a.attrs()[0], "still shown to glimpses while the commit is in flight");
+    w.commits.get(0).complete(null);
+    assertEquals(List.of("a commits 100", "a releases"), w.events);
+    assertEquals(null, a.attrs());
+    NodeLock bl = held(b1);
+    assertFalse(w.nodes.get("b").deferLength(bl, 200, 9), "a shared lock never defers");
+    bl.release();
   }
 
   @Test
