@@ -15,9 +15,11 @@ import ssi.cache.rangelock.LockOwner;
 import ssi.cache.rangelock.RangeLock;
 
 /**
- * One thread, no contention: a range lock acquire (already completed stage, fast path) + release
- * on one object's {@link RangeLock}, against {@code ReentrantReadWriteLock} lock + unlock, in
- * both modes. Goal {@code uncontended-vs-rwlock} (≤ 2) compares the sums over both modes.
+ * One thread, no contention: a range lock acquire + release on one object's {@link RangeLock},
+ * against {@code ReentrantReadWriteLock} lock + unlock, in both modes — through {@code
+ * tryAcquire} (the fast path a node's lock manager takes first: no stage, no reply) and through
+ * {@code acquire} (an already completed stage). Goal {@code uncontended-vs-rwlock} (≤ 2)
+ * compares the fast path's sums over both modes; the stage path is printed beside it.
  *
  * <p>Run: {@code bench/run rangelock}, or alone
  * {@code java -cp bench/target/benchmarks.jar org.openjdk.jmh.Main UncontendedBenchmark}.
@@ -44,6 +46,18 @@ public class UncontendedBenchmark {
   @Benchmark
   public Errno rangeShared() {
     return acquire(LockMode.SHARED).release();
+  }
+
+  /** Exclusive range lock through the fast path alone ({@code tryAcquire}) + release. */
+  @Benchmark
+  public Errno rangeExclusiveFast() {
+    return rangeLock.tryAcquire(owner, LockMode.EXCLUSIVE, OFFSET, LENGTH).release();
+  }
+
+  /** Shared range lock through the fast path alone + release. */
+  @Benchmark
+  public Errno rangeSharedFast() {
+    return rangeLock.tryAcquire(owner, LockMode.SHARED, OFFSET, LENGTH).release();
   }
 
   /** Write lock + unlock. */

@@ -104,6 +104,31 @@ public final class RangeLock {
   }
 
   /**
+   * The fast path alone: locks {@code [offset, offset + length)} in {@code mode} if it conflicts
+   * with nothing held or waiting, else returns null at once (nothing is queued). No stage and no
+   * reply are allocated — what a caller that can fall back to {@link #acquire} uses first.
+   * {@code IllegalArgumentException} for a bad range or a missing owner.
+   */
+  public Lock tryAcquire(LockOwner owner, LockMode mode, long offset, long length) {
+    if (owner == null || mode == null || offset < 0 || length <= 0 || offset + length < 0) {
+      throw new IllegalArgumentException("bad range lock request: " + mode + " [" + offset
+          + ", +" + length + ") for " + owner);
+    }
+    Lock lock = new Lock(this, owner, mode == LockMode.EXCLUSIVE, offset, offset + length);
+    enter();
+    try {
+      if (conflictsBefore(lock, null)) {
+        return null;
+      }
+      link(lock);
+      lock.state = Lock.HELD;
+      return lock;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
    * Locks several ranges of this object at once, all or nothing: granted when none of them
    * conflicts with an earlier request. Overlapping ranges of the list are merged (exclusive if
    * either is), so an owner never waits for itself.

@@ -58,6 +58,23 @@ class RangeLockTest {
   }
 
   @Test
+  void tryAcquireLocksWhatIsFreeAndQueuesNothingOtherwise() {
+    Lock x = lock.tryAcquire(A, EXCLUSIVE, 0, 10);
+    assertTrue(x != null);
+    assertEquals(null, lock.tryAcquire(B, SHARED, 5, 10), "conflicts: not granted");
+    assertEquals(1, lock.snapshot().size(), "and nothing left waiting");
+    Lock beside = lock.tryAcquire(B, EXCLUSIVE, 10, 10);
+    assertTrue(beside != null, "a disjoint range is free");
+    CompletionStage<Reply<Lock>> queued = lock.acquire(C, EXCLUSIVE, 15, 10);
+    assertTrue(lock.tryAcquire(D, SHARED, 100, 1) != null, "beside a waiter too");
+    assertEquals(Errno.OK, x.release());
+    assertEquals(Errno.OK, beside.release());
+    assertEquals(Errno.OK, grantedNow(queued).release());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> lock.tryAcquire(A, EXCLUSIVE, -1, 10));
+  }
+
+  @Test
   void disjointAndAdjacentExclusiveRangesProceedInParallel() {
     Lock x1 = grantedNow(lock.acquire(A, EXCLUSIVE, 0, 10));
     Lock x2 = grantedNow(lock.acquire(B, EXCLUSIVE, 10, 10)); // adjacent: [10, 20)

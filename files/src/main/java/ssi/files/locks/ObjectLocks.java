@@ -144,6 +144,25 @@ final class ObjectLocks {
     long start = s;
     long end = e;
     boolean exclusive = x;
+    if (ranges.size() == 1) { // the fast path: free here and inside a cached extent
+      Lock now = local.tryAcquire(owner, ranges.get(0).mode(), start, end - start);
+      if (now != null) {
+        synchronized (this) {
+          for (Extent ext : extents) {
+            if (ext.covers(exclusive, start, end)) {
+              return CompletableFuture.completedFuture(Reply.ok(use(ext, now, start, end)));
+            }
+          }
+        }
+        return cover(now, exclusive, start, end, 0).thenApply(c -> {
+          if (!c.isOk()) {
+            now.release();
+            leave();
+          }
+          return c;
+        });
+      }
+    }
     CompletionStage<Reply<Lock>> held = ranges.size() == 1
         ? local.acquire(owner, ranges.get(0).mode(), start, end - start, timeout)
         : local.acquire(owner, ranges, timeout);
