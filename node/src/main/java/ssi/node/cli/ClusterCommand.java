@@ -31,7 +31,7 @@ abstract class ClusterCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--node", paramLabel = "URL",
+  @Option(names = "--node", paramLabel = "URL", converter = NodeUrl.class,
       description = "management URL of the node to ask, e.g. http://127.0.0.1:8558 "
           + "(default: the first live node of the local cluster)")
   String node;

@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE})")
   int waitSeconds;
 
-  @Option(names = "--node", paramLabel = "URL",
+  @Option(names = "--node", paramLabel = "URL", converter = NodeUrl.class,
       description = "run against this node's management URL instead of the local cluster "
           + "(which is then not started)")
   String node;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 final class NodeOptions {
 
-  @Option(names = "--node", paramLabel = "URL",
+  @Option(names = "--node", paramLabel = "URL", converter = NodeUrl.class,
       description = "management URL of the node to use, e.g. http://127.0.0.1:8558 "
           + "(default: the first live node of the local cluster)")
   String node;

@@ -25,14 +25,17 @@ public final class Ssi implements Runnable {
   }
 
   public static void main(String[] args) {
-    CommandLine ssi = new CommandLine(new Ssi());
+    System.exit(usageExits64(new CommandLine(new Ssi())).execute(args));
+  }
+
+  /** Makes a usage error exit 64: 2 means "cannot reach the cluster" for the commands. */
+  static CommandLine usageExits64(CommandLine ssi) {
     CommandLine.IParameterExceptionHandler usage = ssi.getParameterExceptionHandler();
-    // 2 means "cannot reach the cluster" for the process commands, so bad usage gets 64
     ssi.setParameterExceptionHandler((e, rest) -> {
       usage.handleParseException(e, rest);
       return ClusterCommand.USAGE;
     });
-    System.exit(ssi.execute(args));
+    return ssi;
   }
 
   /** Prints the project version. */

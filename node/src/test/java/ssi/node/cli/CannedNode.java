@@ -145,7 +145,7 @@ final class CannedNode implements AutoCloseable {
   static Run run(Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = new CommandLine(command).setOut(new PrintWriter(out, true))
+    int exit = Ssi.usageExits64(new CommandLine(command)).setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true)).execute(args);
     return new Run(exit, out.toString(), err.toString());
   }

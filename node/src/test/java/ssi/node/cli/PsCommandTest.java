@@ -73,6 +73,15 @@ class PsCommandTest {
   }
 
   @Test
+  void aNodeThatIsNotAnHttpUrlIsAUsageErrorWithAClearMessage() {
+    for (String bad : new String[] {"8558", "127.0.0.1:8558", "ftp://127.0.0.1:8558", "http://"}) {
+      CannedNode.Run run = CannedNode.run(new Ssi(), "ps", "--node", bad);
+      assertEquals(64, run.exit(), bad + ": " + run.err());
+      assertTrue(run.err().contains("is not a node's management URL"), run.err());
+    }
+  }
+
+  @Test
   void unreachableNodeExitsTwo() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
