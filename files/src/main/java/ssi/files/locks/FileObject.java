@@ -285,11 +285,8 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     return this;
   }
 
-  /** Answers grants, sends revokes, and shows the new state. */
+  /** Answers grants, sends revokes, and shows the new state (also when nothing else changed). */
   private void apply(ExtentServer.Effects<Caller> fx) {
-    if (fx.isEmpty()) {
-      return;
-    }
     for (ExtentServer.Entry<Caller> e : fx.granted()) {
       e.context.replyTo().tell(Reply.ok(new ExtentGrant(epoch, e.id, e.exclusive, e.start,
           e.end)));

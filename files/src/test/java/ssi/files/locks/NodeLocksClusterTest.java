@@ -184,5 +184,18 @@ class NodeLocksClusterTest {
         assertTrue(v == null || v.locks().isEmpty(), "node " + n + " file " + f + ": " + v);
       }
     }
+    // Idle extents go back (the sweep, run now as if long idle) and the servers show none left.
+    for (int n = 0; n < 2; n++) {
+      locks(n).sweep(System.nanoTime() + TimeUnit.HOURS.toNanos(1), 0);
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (long f : files) {
+      while (locks(0).servers().containsKey(f) || locks(1).servers().containsKey(f)
+          || locks(0).local().containsKey(f) || locks(1).local().containsKey(f)) {
+        assertFalse(System.nanoTime() > deadline, "file " + f + " still shows "
+            + locks(0).servers().get(f) + " / " + locks(1).servers().get(f));
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+      }
+    }
   }
 }
