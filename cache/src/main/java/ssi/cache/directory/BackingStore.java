@@ -420,7 +420,7 @@ public final class BackingStore extends AbstractBehavior<BackingStore.Command> {
         continue;
       }
       Port<Object, Object> p = mesh.proxy(address(m.to()), PageCache.PORT);
-      var reply = Lwkt.domsg(p, Msg.of(new NodeDelivery(dirGen, m)));
+      var reply = Lwkt.domsg(p, Msg.of(new NodeDelivery(dirGen, m, getContext().getSelf())));
       if (m instanceof CoherenceMsg.Fwd f) {
         getContext().pipeToSelf(reply, (r, e) -> new ForwardOutcome(f.page(), f.txn(),
             f.requester(), r != null ? r.errno() : Errno.EIO));

@@ -40,7 +40,9 @@ import ssi.cluster.mesh.Mesh;
  * and completes at once: no message, no actor hop (the port-agent fast path of the seed). The core
  * is guarded by its monitor, held only for the core's own in-memory work, never across I/O or
  * sends, so callers and the protocol's delivery thread never wait for anything but memory.
- * Requests to a directory go through Cluster Sharding to the object's {@link BackingStore};
+ * Requests to a directory go to the object's {@link BackingStore} — straight to its incarnation
+ * once a message of it told the node where it is (watched: when it stops, pending requests go
+ * again through Cluster Sharding, which starts the next), else through Cluster Sharding;
  * everything addressed to a node — grants, invalidations, forwards, data from a holder — arrives
  * through the mesh on the published port {@value #PORT}. The reply to a forward is held until
  * the data it caused has reached the requester, which is how the directory learns that a
@@ -73,6 +75,27 @@ public final class PageCache implements Extension {
   private final Map<PageKey, Boolean> dirty = new LinkedHashMap<>();
   /** When each pending request was last sent: requests to a directory can be lost in transit. */
   private final Map<String, Long> requestSent = new HashMap<>();
+  /**
+   * The live directory incarnation of each object this node talks to, learned from its messages:
+   * requests go straight to it (one hop, where Cluster Sharding adds its region's and shard's).
+   * Bounded; an evicted or stopped one is forgotten, and sharding is used again.
+   */
+  private final LinkedHashMap<Long, DirRef> dirRefs = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, DirRef> eldest) {
+      if (size() > MAX_DIR_REFS) {
+        watch.tell(new DirectoryWatch.Unwatch(eldest.getValue().ref()));
+        return true;
+      }
+      return false;
+    }
+  };
+  private final akka.actor.typed.ActorRef<DirectoryWatch.Command> watch;
+
+  private static final int MAX_DIR_REFS = 4096;
+
+  private record DirRef(long gen, akka.actor.typed.ActorRef<BackingStore.Command> ref) {
+  }
 
   private record PageKey(long obj, long page) {
   }
@@ -84,6 +107,8 @@ public final class PageCache implements Extension {
     this.core = new CacheCore(self, settings.pageSize());
     this.mesh = Mesh.get(system);
     this.sharding = ClusterSharding.get(system);
+    this.watch = system.systemActorOf(DirectoryWatch.create(this), "ssi-directory-watch",
+        akka.actor.typed.Props.empty());
     BackingStore.init(system);
     Port<Object, Object> port = Port.<Object, Object>builder(PORT, PortKind.SERIALIZER)
         .sink(this::receive).build();
@@ -248,6 +273,7 @@ public final class PageCache implements Extension {
       List<CacheCore.Holding> holdings;
       synchronized (core) {
         dirGens.put(q.obj(), q.dirGen());
+        forgetDirectory(q.obj()); // a new incarnation: it sends its address with its messages
         holdings = core.holdings(q.obj());
         step = core.reissue(q.obj());
       }
@@ -281,6 +307,13 @@ public final class PageCache implements Extension {
         Lwkt.replymsg(msg, Reply.ok(OK));
         return;
       }
+      if (d.directory() != null) {
+        DirRef known = dirRefs.get(m.obj());
+        if (known == null || !known.ref().equals(d.directory())) {
+          dirRefs.put(m.obj(), new DirRef(d.dirGen(), d.directory()));
+          watch.tell(new DirectoryWatch.Watch(m.obj(), d.directory()));
+        }
+      }
       if (m instanceof CoherenceMsg.Fwd f) {
         forwards.put(fwdKey(f.obj(), f.page(), f.txn(), f.requester()), msg);
       }
@@ -301,14 +334,20 @@ public final class PageCache implements Extension {
       stats.sent(m);
       if (m instanceof CoherenceMsg.ToDirectory td) {
         long gen;
+        DirRef direct;
         synchronized (core) {
           gen = dirGens.getOrDefault(td.obj(), 0L);
           if (m instanceof CoherenceMsg.Read || m instanceof CoherenceMsg.Write) {
             requestSent.put(requestKey(td), System.nanoTime());
           }
+          direct = dirRefs.get(td.obj());
         }
-        sharding.entityRefFor(BackingStore.ENTITY_TYPE_KEY, Long.toString(td.obj()))
-            .tell(new BackingStore.Deliver(gen, td));
+        if (direct != null && direct.gen() == gen) {
+          direct.ref().tell(new BackingStore.Deliver(gen, td));
+        } else {
+          sharding.entityRefFor(BackingStore.ENTITY_TYPE_KEY, Long.toString(td.obj()))
+              .tell(new BackingStore.Deliver(gen, td));
+        }
         if (td instanceof CoherenceMsg.Evict) {
           stats.evictions.increment();
         }
@@ -348,7 +387,7 @@ public final class PageCache implements Extension {
       fwd = forwards.remove(fwdKey(data.obj(), data.page(), data.txn(), data.to()));
     }
     Port<Object, Object> to = mesh.proxy(address(data.to()), PORT);
-    Lwkt.domsg(to, Msg.of(new NodeDelivery(gen, data))).whenComplete((r, e) -> {
+    Lwkt.domsg(to, Msg.of(new NodeDelivery(gen, data, null))).whenComplete((r, e) -> {
       if (fwd != null) {
         Lwkt.replymsg(fwd, r != null ? r : Reply.error(Errno.EIO));
       }
@@ -378,6 +417,46 @@ public final class PageCache implements Extension {
     steps.forEach(this::dispatch);
   }
 
+  /** Whether requests for {@code obj} go straight to a known directory incarnation now. */
+  public boolean knowsDirectory(long obj) {
+    synchronized (core) {
+      return dirRefs.containsKey(obj);
+    }
+  }
+
+  /** Forgets the directory incarnation of {@code obj} (under the core's monitor). */
+  private void forgetDirectory(long obj) {
+    DirRef gone = dirRefs.remove(obj);
+    if (gone != null) {
+      watch.tell(new DirectoryWatch.Unwatch(gone.ref()));
+    }
+  }
+
+  /**
+   * The directory incarnation {@code ref} of {@code obj} stopped: forget it and send the requests
+   * pending for the object again through Cluster Sharding (which starts the next incarnation;
+   * its holder query then re-issues everything else).
+   */
+  void directoryGone(long obj, akka.actor.typed.ActorRef<BackingStore.Command> ref) {
+    List<CoherenceMsg> again = new ArrayList<>();
+    synchronized (core) {
+      DirRef known = dirRefs.get(obj);
+      if (known == null || !known.ref().equals(ref)) {
+        return;
+      }
+      dirRefs.remove(obj);
+      for (CoherenceMsg m : core.pendingRequests()) {
+        if (((CoherenceMsg.ToDirectory) m).obj() == obj) {
+          again.add(m);
+        }
+      }
+    }
+    if (!again.isEmpty()) {
+      LOG.debug("directory of object {} stopped: {} request(s) sent again", obj, again.size());
+      dispatch(new CacheCore.Step(again, List.of()));
+    }
+  }
+
   /**
    * Re-sends requests pending for longer than {@code ssi.cache.resend-after}, with the same
    * transaction (the directory drops a copy it already has): a request routed to a node that has
@@ -400,6 +479,9 @@ public final class PageCache implements Extension {
       requestSent.keySet().retainAll(live);
     }
     if (!again.isEmpty()) {
+      synchronized (core) { // the direct path may be what lost them: re-send through sharding
+        again.forEach(m -> forgetDirectory(((CoherenceMsg.ToDirectory) m).obj()));
+      }
       LOG.debug("re-sending {} request(s) pending for over {}", again.size(), settings.resendAfter());
       dispatch(new CacheCore.Step(again, List.of()));
     }
