@@ -119,13 +119,7 @@ public final class Mutations {
       if (old == null) {
         return Reply.error(Errno.ENOENT);
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE ssi_objects SET length = ?, mtime_us = ? WHERE id = ?")) {
-        ps.setLong(1, length);
-        ps.setLong(2, micros(mtime));
-        ps.setLong(3, id);
-        ps.executeUpdate();
-      }
+      updateLength(c, id, length, mtime);
       if (length < old.length()) {
         long firstGone = Math.floorDiv(length, pageSize) + (length % pageSize == 0 ? 0 : 1);
         try (PreparedStatement ps = c.prepareStatement(
@@ -163,15 +157,20 @@ public final class Mutations {
         return Reply.error(Errno.ENOENT);
       }
       long length = Math.max(old.length(), atLeast);
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE ssi_objects SET length = ?, mtime_us = ? WHERE id = ?")) {
-        ps.setLong(1, length);
-        ps.setLong(2, micros(mtime));
-        ps.setLong(3, id);
-        ps.executeUpdate();
-      }
+      updateLength(c, id, length, mtime);
       return Reply.ok(new ObjectMeta(id, old.generation(), length, mtime, old.kind()));
     };
+  }
+
+  private static void updateLength(Connection c, long id, long length, Instant mtime)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE ssi_objects SET length = ?, mtime_us = ? WHERE id = ?")) {
+      ps.setLong(1, length);
+      ps.setLong(2, micros(mtime));
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    }
   }
 
   /** A flush: nothing to write, it only has to be in a batch that commits. */
