@@ -95,6 +95,11 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
 
   private enum Tick implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
+  /** Asks the members that have not answered the recovery again (a message may be lost). */
+  private enum RecoverAgain implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  private static final Duration RECOVER_AGAIN = Duration.ofSeconds(1);
+
   /** What the server keeps with a request. */
   record Caller(ActorRef<LockAgent.Command> agent, ActorRef<Reply<ExtentGrant>> replyTo) {
   }
@@ -107,6 +112,7 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
   private final List<Glimpse> glimpses = new ArrayList<>();
   private final long recoveryDeadline;
   private final NodeLocks registry;
+  private final akka.actor.typed.javadsl.TimerScheduler<Command> timers;
   private final ActorRef<ClusterEvent.MemberRemoved> removals;
 
   /** Registers the entity type on this node (idempotent) and starts its lock agent. */
@@ -124,12 +130,15 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
       FilesSettings settings = FilesSettings.from(ctx.getSystem().settings().config());
       Duration tick = settings.lockLease().dividedBy(4);
       timers.startTimerWithFixedDelay(Tick.INSTANCE, tick, tick);
-      return new FileObject(ctx, obj, settings);
+      timers.startTimerWithFixedDelay(RecoverAgain.INSTANCE, RECOVER_AGAIN, RECOVER_AGAIN);
+      return new FileObject(ctx, obj, settings, timers);
     }));
   }
 
-  private FileObject(ActorContext<Command> ctx, long obj, FilesSettings settings) {
+  private FileObject(ActorContext<Command> ctx, long obj, FilesSettings settings,
+      akka.actor.typed.javadsl.TimerScheduler<Command> timers) {
     super(ctx);
+    this.timers = timers;
     this.obj = obj;
     this.settings = settings;
     // Later incarnations get larger epochs (the clock moves on between two of them).
@@ -139,16 +148,12 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     this.removals = ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
         e -> new NodeGone(e.member().address().toString()));
     cluster.subscriptions().tell(Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
-    ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
     for (Member m : cluster.state().getMembers()) {
       if (live(m.status())) {
-        String node = m.address().toString();
-        recovering.add(node);
-        ActorRef<LockAgent.Command> agent =
-            resolver.resolveActorRef(node + "/system/" + LockAgent.NAME);
-        agent.tell(new LockAgent.Recover(obj, epoch, ctx.getSelf()));
+        recovering.add(m.address().toString());
       }
     }
+    askRecovery();
     this.recoveryDeadline = System.nanoTime() + settings.lockLease().toNanos();
     if (recovering.isEmpty()) {
       resume();
@@ -169,6 +174,10 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
         .onMessage(Glimpse.class, this::onGlimpse)
         .onMessage(NodeGone.class, this::onNodeGone)
         .onMessage(Tick.class, this::onTick)
+        .onMessage(RecoverAgain.class, t -> {
+          askRecovery();
+          return this;
+        })
         .onSignal(PostStop.class, this::onPostStop)
         .build();
   }
@@ -271,8 +280,19 @@ public final class FileObject extends AbstractBehavior<FileObject.Command> {
     return this;
   }
 
+  /** Asks every member that has not answered yet to give up older incarnations' extents. */
+  private void askRecovery() {
+    ActorRefResolver resolver = ActorRefResolver.get(getContext().getSystem());
+    for (String node : recovering) {
+      ActorRef<LockAgent.Command> agent =
+          resolver.resolveActorRef(node + "/system/" + LockAgent.NAME);
+      agent.tell(new LockAgent.Recover(obj, epoch, getContext().getSelf()));
+    }
+  }
+
   /** Recovery is over: grant what waits, answer the glimpses held meanwhile. */
   private void resume() {
+    timers.cancel(RecoverAgain.INSTANCE);
     apply(server.resume(System.nanoTime()));
     List<Glimpse> held = List.copyOf(glimpses);
     glimpses.clear();

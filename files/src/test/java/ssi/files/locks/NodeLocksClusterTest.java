@@ -52,6 +52,8 @@ class NodeLocksClusterTest {
     store = EmbeddedStore.startTemporary();
     nodes.addAll(ClusterTestKits.start("NodeLocksClusterTest", 2, """
         ssi.store.url = "%s"
+        # lock servers idle this long stop: the recovery test waits for that
+        ssi.files.passivate-after = 2s
         """.formatted(store.url())));
     for (ActorTestKit n : nodes) {
       Mesh.get(n.system());
@@ -100,6 +102,42 @@ class NodeLocksClusterTest {
     assertEquals(Errno.OK, a.release());
     NodeLock read = overlap.get(WAIT.toSeconds(), TimeUnit.SECONDS).value();
     assertEquals(Errno.OK, read.release());
+  }
+
+  /** Waits (with a deadline) until {@code done} holds. */
+  private static void await(String what, java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!done.getAsBoolean()) {
+      assertFalse(System.nanoTime() > deadline, what);
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+    }
+  }
+
+  private static NodeLocks.ServerView server(long obj) {
+    NodeLocks.ServerView v = locks(0).servers().get(obj);
+    return v != null ? v : locks(1).servers().get(obj);
+  }
+
+  @Test
+  void aRestartedLockServerGrantsNothingWhileAnExtentOfItsPredecessorIsInUse() throws Exception {
+    long obj = 3_000_001;
+    NodeLock old = ok(locks(0).acquire(obj, owner(0, 1), LockMode.EXCLUSIVE, 0, 10));
+    long first = server(obj).epoch();
+    // Held locks send nothing: the idle server passivates and forgets every grant.
+    await("the lock server never passivated", () -> server(obj) == null);
+
+    var next = locks(1).acquire(obj, owner(1, 1), LockMode.EXCLUSIVE, 5, 10)
+        .toCompletableFuture();
+    await("no new incarnation", () -> server(obj) != null && server(obj).epoch() != first);
+    assertTrue(server(obj).epoch() > first, "a later incarnation has a larger epoch");
+    assertTrue(server(obj).recovering(), "it waits for node 0 to give up the old extent");
+    assertFalse(next.isDone(), "granted beside an extent still in use");
+    assertEquals(Errno.OK, old.release());
+    NodeLock granted = next.get(WAIT.toSeconds(), TimeUnit.SECONDS).value();
+    assertFalse(server(obj).recovering());
+    assertTrue(locks(0).local().get(obj) == null
+        || locks(0).local().get(obj).extents().isEmpty(), "node 0 kept nothing of the old one");
+    assertEquals(Errno.OK, granted.release());
   }
 
   @Test
