@@ -118,7 +118,21 @@ public final class NodeLocks implements Extension {
             .tell(new FileObject.Shrink(id, start, end));
       }
     };
+    // A node that leaves (drain, ssi down) commits the lengths it defers before the cluster
+    // shuts down here, and writes them through from then on (its writers may still run).
+    akka.actor.CoordinatedShutdown.get(system).addTask(
+        akka.actor.CoordinatedShutdown.PhaseBeforeClusterShutdown(), "ssi-files-commit-lengths",
+        () -> {
+          leaving = true;
+          List<CompletableFuture<Void>> all = new ArrayList<>();
+          objects.keySet().forEach(obj -> all.add(commit(obj).toCompletableFuture()));
+          return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+              .thenApply(v -> akka.Done.getInstance());
+        });
   }
+
+  /** This node is leaving: its deferred lengths are committed and no new one is deferred. */
+  private volatile boolean leaving;
 
   /** This node's range locks. */
   public static NodeLocks get(ActorSystem<?> system) {
@@ -144,7 +158,7 @@ public final class NodeLocks implements Extension {
     }
     while (true) {
       ObjectLocks o = objects.computeIfAbsent(obj, id -> new ObjectLocks(id, server,
-          settings.askTimeout(), settings.maxCachedExtents()));
+          settings.askTimeout(), settings.maxCachedExtents(), () -> leaving));
       if (o.enter()) {
         return o.acquire(owner, ranges);
       }

@@ -89,6 +89,7 @@ final class ObjectLocks {
   private final Server server;
   private final Duration timeout;
   private final int maxCached;
+  private final java.util.function.BooleanSupplier leaving;
 
   // Guarded by this.
   private final List<Extent> extents = new ArrayList<>();
@@ -111,11 +112,23 @@ final class ObjectLocks {
   private boolean dead;
 
   ObjectLocks(long obj, Server server, Duration timeout, int maxCached) {
+    this(obj, server, timeout, maxCached, () -> false);
+  }
+
+  /** {@code leaving}: the node is leaving, so no length is deferred any more. */
+  ObjectLocks(long obj, Server server, Duration timeout, int maxCached,
+      java.util.function.BooleanSupplier leaving) {
+    this.leaving = leaving;
     this.obj = obj;
     this.local = new RangeLock(obj);
     this.server = server;
     this.timeout = timeout;
     this.maxCached = maxCached;
+  }
+
+  /** How this manager reaches the lock server. */
+  Server server() {
+    return server;
   }
 
   /** Counts a caller in; false if this manager was retired (take a fresh one). */
@@ -325,7 +338,8 @@ final class ObjectLocks {
    */
   synchronized boolean deferLength(NodeLock l, long length, long mtimeMicros) {
     Extent ext = l.extent();
-    if (!ext.exclusive || ext.end != ExtentServer.EOF || ext.revoking) {
+    // leaving is read under the monitor: a commit of everything that follows the flag sees it
+    if (!ext.exclusive || ext.end != ExtentServer.EOF || ext.revoking || leaving.getAsBoolean()) {
       return false;
     }
     dirtyLength = Math.max(dirtyLength, length);

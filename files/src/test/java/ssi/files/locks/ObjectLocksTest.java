@@ -209,6 +209,21 @@ class ObjectLocksTest {
   }
 
   @Test
+  void aLeavingNodeDefersNothing() {
+    Wire w = new Wire();
+    AtomicBoolean leaving = new AtomicBoolean();
+    ObjectLocks a = new ObjectLocks(7, w.node("x").server(), Duration.ofSeconds(5), 4,
+        leaving::get);
+    w.nodes.put("x", a);
+    NodeLock l = held(lock(a, LockMode.EXCLUSIVE, 0, 10));
+    assertTrue(a.deferLength(l, 10, 1));
+    leaving.set(true);
+    assertFalse(a.deferLength(l, 20, 2), "leaving: the writer commits its length itself");
+    assertEquals(10, a.attrs()[0]);
+    l.release();
+  }
+
+  @Test
   void unusedExtentsBeyondTheBoundAndIdleOnesGoBackAndAnIdleManagerRetires() {
     Wire w = new Wire();
     ObjectLocks a = w.node("a");
