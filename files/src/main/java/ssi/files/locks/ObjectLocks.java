@@ -23,9 +23,9 @@ import ssi.cache.rangelock.RangeLock;
  * ranges in parallel) for the node's own callers, plus the <em>extents</em> the file's lock
  * server ({@link ExtentServer}) has granted this node. A lock is held when the local lock is
  * granted and a cached extent of a strong enough mode covers its range: a range already covered
- * costs no message at all; otherwise one request goes to the server (one at a time per file:
- * callers that miss meanwhile wait for it and look again, so one whole-file grant serves them
- * all).
+ * costs no message at all; otherwise one request goes to the server (callers that miss while
+ * a request for an overlapping range is on its way, or while nothing is cached yet, wait for it
+ * and look again, so one whole-file grant serves them all; others ask beside it).
  *
  * <p>An extent stays cached after its users are done. A revoke from the server marks it: no new
  * user takes it, and it is given back when its last user releases. A new server incarnation
@@ -53,6 +53,10 @@ final class ObjectLocks {
      * mutation (the store applies mutations in call order).
      */
     CompletionStage<?> commit(long obj, long length, long mtimeMicros);
+  }
+
+  /** An extent request on its way: its range, and what the locks waiting for it wait on. */
+  private record Pending(long start, long end, CompletableFuture<Void> done) {
   }
 
   /** A cached extent. Guarded by the ObjectLocks monitor. */
@@ -93,8 +97,8 @@ final class ObjectLocks {
 
   // Guarded by this.
   private final List<Extent> extents = new ArrayList<>();
-  private CompletableFuture<Void> inflight;
-  private long inflightId;
+  /** Extent requests on their way, by id. */
+  private final java.util.Map<Long, Pending> pending = new java.util.HashMap<>();
   private final Set<Long> earlyRevokes = new HashSet<>();
   private long knownEpoch;
   private Runnable recoveryAck;
@@ -205,14 +209,21 @@ final class ObjectLocks {
           return CompletableFuture.completedFuture(Reply.ok(use(ext, lock, s, e)));
         }
       }
-      if (inflight != null) {
-        wait = inflight;
-        id = 0;
-      } else {
-        wait = null;
-        inflight = new CompletableFuture<>();
+      // Wait for a request on its way that may bring what this lock needs: one for an
+      // overlapping range, or any while nothing is cached yet (a first grant is often the whole
+      // file). Otherwise ask at once, beside it: a lock never waits behind an unrelated one.
+      wait = null;
+      for (Pending p : pending.values()) {
+        if (extents.isEmpty() || (p.start() < e && s < p.end())) {
+          wait = p.done();
+          break;
+        }
+      }
+      if (wait == null) {
         id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        inflightId = id;
+        pending.put(id, new Pending(s, e, new CompletableFuture<>()));
+      } else {
+        id = 0;
       }
     }
     if (wait != null) {
@@ -229,8 +240,7 @@ final class ObjectLocks {
     NodeLock result = null;
     boolean stale = false;
     synchronized (this) {
-      done = inflight;
-      inflight = null;
+      done = pending.remove(id).done();
       boolean revokedEarly = earlyRevokes.remove(id);
       if (g.isOk()) {
         ExtentGrant grant = g.value();
@@ -413,7 +423,7 @@ final class ObjectLocks {
             shrunk = new long[] {s, e};
           }
         }
-      } else if (inflight != null && inflightId == id) {
+      } else if (pending.containsKey(id)) {
         earlyRevokes.add(id); // the revoke overtook its grant
         now = false;
       } else {
@@ -484,7 +494,7 @@ final class ObjectLocks {
           giveBack.add(ext.id);
         }
       }
-      retired = extents.isEmpty() && active == 0 && inflight == null && recoveryAck == null
+      retired = extents.isEmpty() && active == 0 && pending.isEmpty() && recoveryAck == null
           && dirtyLength < 0 && committingLength < 0;
       dead = retired;
     }

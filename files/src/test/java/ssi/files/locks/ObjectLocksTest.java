@@ -209,6 +209,22 @@ class ObjectLocksTest {
   }
 
   @Test
+  void aLockNeverWaitsBehindAnUnrelatedRequestOnItsWay() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    ObjectLocks b = w.node("b");
+    held(lock(a, LockMode.EXCLUSIVE, 500, 1)).release(); // a alone: the whole file, idle
+    NodeLock bl = held(lock(b, LockMode.SHARED, 1000, 1)); // takes it from a, exactly
+    held(lock(a, LockMode.EXCLUSIVE, 0, 10)).release();  // a caches [0, 10)
+    var blocked = lock(a, LockMode.EXCLUSIVE, 1000, 1);  // waits for b
+    assertFalse(blocked.isDone());
+    NodeLock beside = held(lock(a, LockMode.EXCLUSIVE, 200, 10)); // asked beside it: at once
+    beside.release();
+    bl.release();
+    held(blocked).release();
+  }
+
+  @Test
   void aLeavingNodeDefersNothing() {
     Wire w = new Wire();
     AtomicBoolean leaving = new AtomicBoolean();
