@@ -175,10 +175,9 @@ public final class NodeLocks implements Extension {
    * server without taking anything away from it. Null when nobody defers anything.
    */
   public CompletionStage<Reply<FileAttrs>> glimpse(long obj) {
-    ObjectLocks o = objects.get(obj);
-    long[] mine = o == null ? null : o.attrs();
+    FileAttrs mine = localAttrs(obj);
     if (mine != null) {
-      return CompletableFuture.completedFuture(Reply.ok(new FileAttrs(mine[0], mine[1])));
+      return CompletableFuture.completedFuture(Reply.ok(mine));
     }
     return ClusterSharding.get(system).entityRefFor(FileObject.ENTITY_TYPE_KEY,
             Long.toString(obj))
