@@ -111,6 +111,8 @@ final class ObjectLocks {
   /** What a commit in flight carries, still shown to glimpses until it is stored (-1: none). */
   private long committingLength = -1;
   private long committingMtime;
+  /** Completes when every commit started so far is stored. */
+  private CompletableFuture<?> commits = CompletableFuture.completedFuture(null);
   /** Callers between {@link #enter()} and the end of their lock (or its failure). */
   private int active;
   private boolean dead;
@@ -320,25 +322,31 @@ final class ObjectLocks {
     }
   }
 
-  /** Starts committing the deferred attributes; null when there are none. */
+  /**
+   * Starts committing the deferred attributes; completes when they and every commit started
+   * before are stored (a periodic one may still be on its way when an extent is given back).
+   * Null when nothing is deferred or on its way.
+   */
   synchronized CompletionStage<?> commitDirty() {
-    if (dirtyLength < 0) {
-      return null;
+    if (dirtyLength >= 0) {
+      long length = dirtyLength;
+      long mtime = dirtyMtime;
+      dirtyLength = -1;
+      committingLength = Math.max(committingLength, length);
+      committingMtime = Math.max(committingMtime, mtime);
+      CompletableFuture<?> stage = server.commit(obj, length, mtime).toCompletableFuture()
+          .handle((r, e) -> {
+            synchronized (this) {
+              if (committingLength == length) {
+                committingLength = -1;
+                committingMtime = 0;
+              }
+            }
+            return null;
+          });
+      commits = CompletableFuture.allOf(commits, stage);
     }
-    long length = dirtyLength;
-    long mtime = dirtyMtime;
-    dirtyLength = -1;
-    committingLength = Math.max(committingLength, length);
-    committingMtime = Math.max(committingMtime, mtime);
-    CompletionStage<?> stage = server.commit(obj, length, mtime);
-    return stage.whenComplete((r, e) -> {
-      synchronized (this) {
-        if (committingLength == length) {
-          committingLength = -1;
-          committingMtime = 0;
-        }
-      }
-    });
+    return commits.isDone() ? null : commits;
   }
 
   /**

@@ -225,6 +225,23 @@ class ObjectLocksTest {
   }
 
   @Test
+  void anExtentGoesBackOnlyAfterACommitAlreadyOnItsWayIsStored() {
+    Wire w = new Wire();
+    ObjectLocks a = w.node("a");
+    NodeLock l = held(lock(a, LockMode.EXCLUSIVE, 0, 100));
+    assertTrue(a.deferLength(l, 100, 5));
+    l.release();
+    a.commitDirty(); // the periodic write-back: on its way
+    assertEquals(List.of("a commits 100"), w.events);
+    var b1 = lock(w.node("b"), LockMode.SHARED, 0, 10); // revokes a's extent; nothing new to commit
+    assertEquals(List.of("a commits 100"), w.events, "released before the length was stored");
+    assertFalse(b1.isDone());
+    w.commits.get(0).complete(null);
+    assertEquals(List.of("a commits 100", "a releases"), w.events);
+    held(b1).release();
+  }
+
+  @Test
   void aLeavingNodeDefersNothing() {
     Wire w = new Wire();
     AtomicBoolean leaving = new AtomicBoolean();
