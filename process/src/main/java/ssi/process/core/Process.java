@@ -80,6 +80,13 @@ public final class Process extends AbstractBehavior<Process.Command> {
   public record GetInfo(ActorRef<ProcessInfo> replyTo) implements Command {
   }
 
+  /**
+   * Move here every driver (but sockets) still on the node at {@code from}, one at a time, as a
+   * migration does — a drain of that node asks it; answered with how many moved.
+   */
+  public record PullDrivers(String from, ActorRef<Integer> replyTo) implements Command {
+  }
+
   /** From the source's shell: the core pause measured there, and when the migration began. */
   public record CoreMoved(String migration, double pauseMs, long startedAtMillis)
       implements Command {
@@ -180,6 +187,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private MigrationProgress progress;
   private boolean coreReported;
   private final Map<Integer, long[]> remoteTraffic = new HashMap<>();
+  private final List<PullDrivers> pulls = new ArrayList<>();
+  private int pulled;
 
   private Process(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ProcessTable.Command> table, ProcessImage image, List<DriverState> newDrivers,
@@ -261,6 +270,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
         .onMessage(DriverQuiesced.class, this::onDriverQuiesced)
         .onMessage(MemberGone.class, this::onMemberGone)
         .onMessage(Kill.class, this::onKill)
+        .onMessage(PullDrivers.class, this::onPullDrivers)
         .onMessage(GetInfo.class, g -> {
           g.replyTo().tell(info());
           return this;
@@ -348,10 +358,28 @@ public final class Process extends AbstractBehavior<Process.Command> {
       long left = Math.max(0, sleepUntil - System.currentTimeMillis());
       timers.startSingleTimer("sleep", new Woke(++sleepSeq), Duration.ofMillis(left));
       return this;
+    } else if (call instanceof Syscall.Spawn sp) {
+      return spawnChild(sp);
     } else if (call instanceof Syscall.Exit x) {
       return exit(x.status(), "exited");
     }
     return done(SysResult.error(Errno.EINVAL));
+  }
+
+  private Behavior<Command> spawnChild(Syscall.Spawn sp) {
+    Map<Integer, FdSpec> wiring = new TreeMap<>();
+    sp.files().forEach((fd, path) -> wiring.put(fd, FdSpec.file(path, true)));
+    SpawnSpec spec = new SpawnSpec(sp.program(), sp.args(), env, sp.node(), wiring);
+    ctx.pipeToSelf(Processes.get(ctx.getSystem()).spawn(List.of(spec)), (o, e) -> new SysDone(
+        o == null ? SysResult.error(Errno.EIO)
+            : o.isOk() ? SysResult.ok(o.value().get(0))
+            : SysResult.error(switch (o.status()) {
+              case 400 -> o.error().startsWith("unknown program") ? Errno.ENOENT : Errno.EINVAL;
+              case 404 -> Errno.EHOSTDOWN;
+              case 503 -> Errno.EAGAIN;
+              default -> Errno.EIO;
+            })));
+    return this;
   }
 
   private <T> void pipeMemory(CompletionStage<Reply<T>> op,
@@ -583,6 +611,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
       pendingMigrate.replyTo().tell(MigrationResult.failed(409, "process " + pid + " exited"));
       pendingMigrate = null;
     }
+    if (migrateReplyTo != null && progress != null) { // every outcome is an event (§10)
+      progress.event("process " + reason, 0, "exited");
+    }
     replyMigration(MigrationResult.failed(409, "process " + pid + " exited during migration"));
     state = State.EXITED;
     exitStatus = status;
@@ -648,10 +679,21 @@ public final class Process extends AbstractBehavior<Process.Command> {
     state = State.MIGRATING;
     pauseStarted = System.nanoTime();
     pauseStartedMillis = System.currentTimeMillis();
-    migrationId = "m-" + pid + "-" + (migrations + 1) + "-" + Long.toHexString(System.nanoTime());
+    String id = "m-" + pid + "-" + (migrations + 1) + "-" + Long.toHexString(System.nanoTime());
     outgoing = new ProcessImage(pid, programName, args, env, program, last, redo, sleepUntil,
-        regions, List.copyOf(fds.values()), steps, migrations + 1, startedAt, migrationId, self,
+        regions, List.copyOf(fds.values()), steps, migrations + 1, startedAt, id, self,
         ctx.getSelf(), m.replyTo());
+    String unmovable = ProgramState.unmovable(ctx.getSystem(), program);
+    if (unmovable != null) { // it would never reach the target: refuse, keep running here
+      m.replyTo().tell(MigrationResult.failed(422, "process " + pid + " cannot migrate: "
+          + unmovable));
+      outgoing = null;
+      pendingTarget = null;
+      state = State.RUNNING;
+      ctx.getSelf().tell(Step.INSTANCE);
+      return;
+    }
+    migrationId = id;
     publishFor(outgoing, m.to(), null, 0, "in-progress");
     askAdopt();
   }
@@ -686,7 +728,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     }
     // The target refused or is gone before the hand-off: the process resumes here.
     String why = "migration to " + Nodes.name(ctx.getSystem(), to) + " failed ("
-        + a.reply().errno() + "): process " + pid + " resumed on "
+        + (a.reply().errno() == Errno.EAGAIN ? "the node is being drained"
+            : a.reply().errno().toString()) + "): process " + pid + " resumed on "
         + Nodes.selfName(ctx.getSystem());
     publishFor(outgoing, to, "resumed on source", (System.nanoTime() - pauseStarted) / 1e6,
         "resumed-on-source");
@@ -763,12 +806,38 @@ public final class Process extends AbstractBehavior<Process.Command> {
       }
       movingFd = fd;
       moveStarted = System.nanoTime();
+      if (!pulls.isEmpty()) {
+        pulled++;
+      }
       ctx.ask(FdDriver.Quiesced.class, ref.driver(), settings.askTimeout(),
           FdDriver.Quiesce::new,
           (q, e) -> new DriverQuiesced(fd, q != null ? q.state() : null, e));
       return;
     }
+    pulls.forEach(p -> p.replyTo().tell(pulled));
+    pulls.clear();
+    pulled = 0;
     maybeComplete();
+  }
+
+  private Behavior<Command> onPullDrivers(PullDrivers p) {
+    if (state == State.SHELL && successor != null) {
+      successor.tell(p);
+      return this;
+    }
+    if (state == State.EXITED) {
+      p.replyTo().tell(0);
+      return this;
+    }
+    for (FdRef f : fds.values()) {
+      if (f.node().equals(p.from()) && f.kind() != FdKind.SOCKET && f.fd() != movingFd
+          && !toMove.contains(f.fd())) {
+        toMove.add(f.fd());
+      }
+    }
+    pulls.add(p);
+    moveNext();
+    return this;
   }
 
   private Behavior<Command> onDriverQuiesced(DriverQuiesced q) {
@@ -780,8 +849,16 @@ public final class Process extends AbstractBehavior<Process.Command> {
     }
     double pause = (System.nanoTime() - moveStarted) / 1e6;
     String piece = "fd " + fd + " (" + old.kind().label() + ")";
+    if (progress == null || migrateReplyTo == null && pulls.size() > 0) {
+      // Not part of a migration: a drain took the driver back. Logged, not a migration piece.
+      ctx.getLog().info("process {}: {} {} from {} ({} ms)", pid, piece,
+          q.state() == null ? "could not move: " + q.failure() : "moved here",
+          Nodes.name(ctx.getSystem(), old.node()), pause);
+    }
     if (q.state() == null) {
-      progress.piece(piece + " failed: " + q.failure(), pause);
+      if (progress != null && migrateReplyTo != null) {
+        progress.piece(piece + " failed: " + q.failure(), pause);
+      }
     } else {
       FdRef moved = startDriver(q.state(), fd);
       old.driver().tell(new FdDriver.MovedTo(self));
@@ -792,7 +869,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
         }
       }
       remoteTraffic.remove(fd);
-      progress.piece(piece, pause);
+      if (progress != null && migrateReplyTo != null) {
+        progress.piece(piece, pause);
+      }
     }
     if (heldForMove != null) {
       Syscall held = heldForMove;

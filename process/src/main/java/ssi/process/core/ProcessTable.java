@@ -62,9 +62,16 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
   public record ListProcesses(ActorRef<Listing> replyTo) implements Command {
   }
 
-  /** Running processes by pid, and the ended ones' last view. */
+  /**
+   * Running processes by pid, and the ended ones' last view; {@code draining}: the node is being
+   * drained, so it takes no new process.
+   */
   public record Listing(String node, Map<Long, ActorRef<Process.Command>> running,
-      List<ProcessInfo> exited) implements SsiMessage {
+      List<ProcessInfo> exited, boolean draining) implements SsiMessage {
+  }
+
+  /** Start (or stop) refusing spawns and adoptions: the node is being drained. */
+  public record SetDraining(boolean on, ActorRef<Listing> replyTo) implements Command {
   }
 
   /** A process ended (from the process). */
@@ -81,6 +88,7 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
 
   private final ActorContext<Command> ctx;
   private long incarnations;
+  private boolean draining;
   private final ProcessSettings settings;
   private final Map<Long, ActorRef<Process.Command>> running = new HashMap<>();
   private final LinkedHashMap<Long, ProcessInfo> exited = new LinkedHashMap<>();
@@ -116,8 +124,14 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
         .onMessage(Opened.class, this::onOpened)
         .onMessage(Adopt.class, this::onAdopt)
         .onMessage(ListProcesses.class, l -> {
-          l.replyTo().tell(new Listing(Nodes.selfName(ctx.getSystem()), Map.copyOf(running),
-              List.copyOf(exited.values())));
+          l.replyTo().tell(listing());
+          return this;
+        })
+        .onMessage(SetDraining.class, d -> {
+          draining = d.on();
+          ctx.getLog().info(draining ? "draining: this node takes no new process"
+              : "no longer draining");
+          d.replyTo().tell(listing());
           return this;
         })
         .onMessage(Exited.class, this::onExited)
@@ -128,7 +142,17 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
         .build();
   }
 
+  private Listing listing() {
+    return new Listing(Nodes.selfName(ctx.getSystem()), Map.copyOf(running),
+        List.copyOf(exited.values()), draining);
+  }
+
   private Behavior<Command> onSpawn(Spawn s) {
+    if (draining) {
+      s.replyTo().tell(new SpawnReply(s.pid(), Errno.EAGAIN, "node "
+          + Nodes.selfName(ctx.getSystem()) + " is being drained"));
+      return this;
+    }
     Map<Integer, CompletableFuture<Reply<GlobalFileHandle>>> opens = new LinkedHashMap<>();
     s.spec().fds().forEach((fd, spec) -> {
       if ("file".equals(spec.kind())) {
@@ -202,6 +226,10 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
   private Behavior<Command> onAdopt(Adopt a) {
     ProcessImage image = a.image();
     ActorRef<Process.Command> ref = adopted.get(image.migration());
+    if (ref == null && draining) { // the process resumes on its source
+      a.replyTo().tell(Reply.error(Errno.EAGAIN));
+      return this;
+    }
     if (ref == null) {
       ref = spawnProcess(image, List.of(), Map.of(), null);
       adopted.put(image.migration(), ref);

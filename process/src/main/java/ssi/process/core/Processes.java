@@ -39,6 +39,7 @@ import ssi.process.program.Programs;
 public final class Processes implements Extension {
 
   private static final Id ID = new Id();
+  private static final int DRAIN_BUSY_ROUNDS = 50;
 
   /** A result or an HTTP-like status with a message for the user. */
   public record Outcome<T>(int status, String error, T value) {
@@ -99,12 +100,18 @@ public final class Processes implements Extension {
         return done(Outcome.fail(400, "unknown program '" + s.program() + "'; known: "
             + String.join(", ", Programs.names())));
       }
+      Program program;
       try {
-        programs.add(f.create(s.args(), s.env()));
+        program = f.create(s.args(), s.env());
       } catch (IllegalArgumentException e) {
         return done(Outcome.fail(400, s.program() + ": " + e.getMessage() + " (usage: "
             + f.usage() + ")"));
       }
+      String unmovable = ProgramState.unmovable(system, program);
+      if (unmovable != null) { // it could never migrate, nor be spawned on another node
+        return done(Outcome.fail(400, s.program() + ": " + unmovable));
+      }
+      programs.add(program);
       if (s.node() != null && NodeNames.resolve(system, s.node()).filter(this::up).isEmpty()) {
         return done(Outcome.fail(404, "no such node: " + s.node()));
       }
@@ -171,7 +178,7 @@ public final class Processes implements Extension {
     if (nodeName != null) {
       return done(NodeNames.resolve(system, nodeName).map(Address::toString).orElse(null));
     }
-    return listings().thenApply(ls -> ls.stream()
+    return listings().thenApply(ls -> ls.stream().filter(l -> !l.listing().draining())
         .min(Comparator.comparingInt((Located l) -> l.listing().running().size())
             .thenComparing(Located::address))
         .map(Located::address).orElse(null));
@@ -308,10 +315,13 @@ public final class Processes implements Extension {
   }
 
   /**
-   * Drains the node named {@code nodeName}: migrates every process running there to the other
-   * nodes (the least-loaded first), then makes the node leave the cluster, which hands its
-   * shards over. Answers the pids moved; a process that could not move stops the drain (the
-   * node stays).
+   * Drains the node named {@code nodeName}: it stops taking processes (spawns and migrations to
+   * it are refused, placement skips it), every process running there migrates to the
+   * least-loaded other node (again until none is left: one may arrive or be busy migrating
+   * meanwhile), processes elsewhere take back the drivers they left there (a file driver kept
+   * by {@code file-driver-stays}), and then the node leaves the cluster, which hands its shards
+   * over. Answers the pids moved; a process that cannot move stops the drain and the node takes
+   * processes again. Sockets cannot move: they close with their node.
    */
   public CompletionStage<Outcome<List<Long>>> drain(String nodeName) {
     Optional<Address> node = NodeNames.resolve(system, nodeName).filter(this::up);
@@ -324,26 +334,50 @@ public final class Processes implements Extension {
       return done(Outcome.fail(409, "cannot drain " + nodeName + ": it is the last node"));
     }
     String address = node.get().toString();
+    return setDraining(address, true)
+        .thenCompose(ok -> !ok
+            ? done(Outcome.<List<Long>>fail(504, "node " + nodeName + " did not answer"))
+            : drainRound(address, new ArrayList<>(), new java.util.HashMap<>()))
+        .thenCompose(o -> o.isOk() ? pullDrivers(address).thenApply(v -> o)
+            : setDraining(address, false).thenApply(v -> o))
+        .thenApply(o -> {
+          if (o.isOk()) {
+            Cluster.get(system).manager().tell(Leave.create(node.get()));
+          }
+          return o;
+        });
+  }
+
+  private CompletionStage<Boolean> setDraining(String address, boolean on) {
+    return AskPattern.<ProcessTable.Command, ProcessTable.Listing>ask(
+            ProcessTable.ref(system, address), r -> new ProcessTable.SetDraining(on, r),
+            settings.askTimeout(), system.scheduler())
+        .thenApply(l -> true).exceptionally(e -> false);
+  }
+
+  /** One pass over what runs on {@code from}; again until nothing does. */
+  private CompletionStage<Outcome<List<Long>>> drainRound(String from, List<Long> moved,
+      Map<Long, Integer> busy) {
     return listings().thenCompose(ls -> {
-      List<Long> pids = ls.stream().filter(l -> l.address().equals(address))
+      List<Long> pids = ls.stream().filter(l -> l.address().equals(from))
           .flatMap(l -> l.listing().running().keySet().stream()).sorted().toList();
-      return drainEach(address, pids, 0, new ArrayList<>());
-    }).thenApply(o -> {
-      if (o.isOk()) {
-        Cluster.get(system).manager().tell(Leave.create(node.get()));
+      if (pids.isEmpty()) {
+        return done(Outcome.ok(List.copyOf(moved)));
       }
-      return o;
+      return drainEach(from, pids, 0, moved, busy).thenCompose(o -> !o.isOk() ? done(o)
+          : drainRound(from, moved, busy));
     });
   }
 
   private CompletionStage<Outcome<List<Long>>> drainEach(String from, List<Long> pids, int i,
-      List<Long> moved) {
+      List<Long> moved, Map<Long, Integer> busy) {
     if (i == pids.size()) {
       return done(Outcome.ok(List.copyOf(moved)));
     }
     long pid = pids.get(i);
     return listings().thenCompose(ls -> {
-      Optional<String> target = ls.stream().filter(l -> !l.address().equals(from))
+      Optional<String> target = ls.stream()
+          .filter(l -> !l.address().equals(from) && !l.listing().draining())
           .min(Comparator.comparingInt((Located l) -> l.listing().running().size()))
           .map(l -> l.listing().node());
       if (target.isEmpty()) {
@@ -352,13 +386,47 @@ public final class Processes implements Extension {
       return migrate(pid, target.get()).thenCompose(r -> {
         if (r.status() == 200) {
           moved.add(pid);
-        } else if (r.status() != 409) { // 409: it exited meanwhile — nothing left to move
+        } else if (r.status() == 409 && r.error().contains("already migrating")) {
+          // Another migration of it is under way: the next round sees where it went.
+          if (busy.merge(pid, 1, Integer::sum) > DRAIN_BUSY_ROUNDS) {
+            return done(Outcome.<List<Long>>fail(409, "drain stopped: process " + pid
+                + " stayed busy migrating"));
+          }
+          return after(Duration.ofMillis(200), () -> drainEach(from, pids, i + 1, moved, busy));
+        } else if (r.status() != 409) { // other 409s: it exited or left meanwhile
           return done(Outcome.<List<Long>>fail(r.status(), "drain stopped: process " + pid
               + ": " + r.error()));
         }
-        return drainEach(from, pids, i + 1, moved);
+        return drainEach(from, pids, i + 1, moved, busy);
       });
     });
+  }
+
+  /** Processes elsewhere take back every driver (but sockets) they still have on {@code from}. */
+  private CompletionStage<Void> pullDrivers(String from) {
+    String name = Nodes.name(system, from);
+    return listings().thenCompose(ls -> {
+      List<CompletableFuture<?>> pulls = new ArrayList<>();
+      for (Located l : ls) {
+        if (l.address().equals(from)) {
+          continue;
+        }
+        l.listing().running().values().forEach(ref -> pulls.add(AskPattern
+            .<Process.Command, Integer>ask(ref, r -> new Process.PullDrivers(from, r),
+                settings.migrateTimeout(), system.scheduler())
+            .exceptionally(e -> {
+              system.log().warn("drain of {}: a process did not take back its drivers", name);
+              return 0;
+            }).toCompletableFuture()));
+      }
+      return CompletableFuture.allOf(pulls.toArray(new CompletableFuture<?>[0]));
+    });
+  }
+
+  private <T> CompletionStage<T> after(Duration delay,
+      java.util.function.Supplier<CompletionStage<T>> next) {
+    return akka.pattern.Patterns.after(delay, system.classicSystem().scheduler(),
+        system.executionContext(), next::get);
   }
 
   private boolean up(Address a) {

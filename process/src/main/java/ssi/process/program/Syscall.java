@@ -1,5 +1,8 @@
 package ssi.process.program;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * The one system call a {@link Program} step asks for. The process executes it (on whatever node
  * it runs now) and resumes the program with a {@link SysResult}. Regions of memory: 0 is the
@@ -41,6 +44,22 @@ public sealed interface Syscall {
 
   /** Sleeps {@code millis} milliseconds (a migration may happen meanwhile). */
   record Sleep(long millis) implements Syscall {
+  }
+
+  /**
+   * Starts {@code program} with {@code args} as a new process (it inherits this process's
+   * environment) on the node named {@code node}, or the least-loaded one when null; its
+   * descriptors are cluster files, {@code files} mapping a descriptor to a path (created if
+   * missing, written at its end). Result value: the child's pid. ENOENT for an unknown program,
+   * EINVAL for bad arguments, EHOSTDOWN for an unknown node, EAGAIN when no node takes it now.
+   */
+  record Spawn(String program, List<String> args, String node, Map<Integer, String> files)
+      implements Syscall {
+    /** Copies the collections (immutable). */
+    public Spawn {
+      args = List.copyOf(args);
+      files = Map.copyOf(files);
+    }
   }
 
   /** Ends the process with {@code status}. */

@@ -56,7 +56,8 @@ class BuiltinProgramsTest {
   @Test
   void theBuiltInsAreFoundByName() {
     assertEquals(List.of("cat", "counter", "echo-server", "memtest", "shm", "wc", "yes"),
-        Programs.names());
+        Programs.names().stream().filter(n -> !n.startsWith("test-")).toList(),
+        "the built-ins (the test classpath adds test-* programs)");
   }
 
   @Test

@@ -1,0 +1,236 @@
+package ssi.process.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import ssi.actors.lwkt.Reply;
+import ssi.cache.pagecache.PageCache;
+import ssi.cache.store.EmbeddedStore;
+import ssi.cluster.mesh.Mesh;
+import ssi.cluster.testing.ClusterTestKits;
+import ssi.files.api.Files;
+import ssi.files.handle.GlobalFileHandle;
+import ssi.files.locks.FileObject;
+import ssi.files.namespace.Directory;
+import ssi.process.migration.MigrationResult;
+import ssi.testing.LogCapture;
+
+/**
+ * Process control on a two-node in-JVM cluster (real Artery, Kryo between the nodes, the page
+ * store on an embedded PostgreSQL): the spawn system call, programs whose state cannot cross
+ * nodes, a node being drained refusing new processes, and the refusals of migrate and kill.
+ */
+@ExtendWith(LogCapture.class)
+class ProcessControlTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static EmbeddedStore store;
+  private static final List<ActorTestKit> nodes = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    store = EmbeddedStore.startTemporary();
+    nodes.addAll(ClusterTestKits.start("ProcessControlTest", 2, """
+        ssi.store.url = "%s"
+        ssi.process.block-poll = 100ms
+        """.formatted(store.url()) + TestPrograms.KRYO));
+    for (ActorTestKit n : nodes) {
+      Mesh.get(n.system());
+      PageCache.get(n.system());
+      Directory.init(n.system());
+      FileObject.init(n.system());
+      Processes.get(n.system());
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ClusterTestKits.stop(nodes);
+    store.close();
+  }
+
+  @Test
+  void theSpawnSystemCallStartsAChildOnTheNamedNode() throws Exception {
+    long parent = spawnOut(0, "/ctl/spawned.out", "test-spawner", node(1), "counter",
+        "/ctl/child.log", "5", "10");
+    assertEquals(0, awaitInfo(parent, ProcessInfo::exited).exitStatus());
+    String out = read("/ctl/spawned.out");
+    assertTrue(out.matches("pid \\d+\n"), "the parent wrote its child's pid: " + out);
+    long child = Long.parseLong(out.trim().substring(4));
+    ProcessInfo c = awaitInfo(child, ProcessInfo::exited);
+    assertEquals("counter", c.program());
+    assertEquals(node(1), c.node(), "spawned where the parent asked");
+    assertEquals(0, c.exitStatus());
+    assertEquals("1\n2\n3\n4\n5\n", read("/ctl/child.log"));
+  }
+
+  @Test
+  void theSpawnSystemCallReportsAnUnknownProgramAndNode() throws Exception {
+    long a = spawnOut(0, "/ctl/unknown-program.out", "test-spawner", "-", "no-such-program");
+    long b = spawnOut(1, "/ctl/unknown-node.out", "test-spawner", "node-9", "counter", "/x", "1");
+    assertEquals(0, awaitInfo(a, ProcessInfo::exited).exitStatus());
+    assertEquals(0, awaitInfo(b, ProcessInfo::exited).exitStatus());
+    assertEquals("errno ENOENT\n", read("/ctl/unknown-program.out"));
+    assertEquals("errno EHOSTDOWN\n", read("/ctl/unknown-node.out"));
+  }
+
+  @Test
+  void aProgramWhoseStateCannotCrossNodesIsRefusedAtSpawn() throws Exception {
+    Processes.Outcome<List<Long>> r = spawn(0, "test-unregistered");
+    assertEquals(400, r.status(), "refused: " + r.error());
+    assertTrue(r.error().contains("cannot be serialized"), r.error());
+  }
+
+  @Test
+  void aMigrationOfStateThatCannotCrossNodesIsRefusedAndTheProcessRunsOn() throws Exception {
+    long pid = spawn(Processes.get(sys(0)), node(0), "test-hoarder", "40").value().get(0);
+    awaitInfo(pid, i -> i.steps() >= 2);
+    MigrationResult m = migrate(0, pid, node(1));
+    assertEquals(422, m.status(), "refused: " + m.error());
+    assertTrue(m.error().contains("cannot migrate"), m.error());
+    ProcessInfo done = awaitInfo(pid, ProcessInfo::exited);
+    assertEquals(0, done.exitStatus(), "it ran on where it was: " + done);
+    assertEquals(node(0), done.node());
+    assertEquals(0, done.migrations());
+  }
+
+  @Test
+  void aDrainingNodeTakesNoNewProcessAndTakesThemAgainWhenTheDrainIsOff() throws Exception {
+    setDraining(1, true);
+    try {
+      for (int i = 0; i < 4; i++) { // the least-loaded node would otherwise get some
+        long pid = spawn(0, "counter", "/ctl/placed-" + i + ".log", "100", "100").value().get(0);
+        assertEquals(node(0), awaitInfo(pid, i2 -> true).node(), "placed off the draining node");
+        kill(pid);
+      }
+      Processes.Outcome<List<Long>> named = spawn(Processes.get(sys(0)), node(1), "counter",
+          "/ctl/named.log", "1");
+      assertEquals(503, named.status(), "spawn on a draining node: " + named.error());
+      assertTrue(named.error().contains("being drained"), named.error());
+
+      long pid = spawn(Processes.get(sys(0)), node(0), "counter", "/ctl/mover.log", "200", "50")
+          .value().get(0);
+      MigrationResult m = migrate(0, pid, node(1));
+      assertEquals(503, m.status(), "migration to a draining node: " + m.error());
+      assertTrue(m.error().contains("being drained"), m.error());
+      assertEquals(node(0), awaitInfo(pid, i -> !i.exited()).node(), "it resumed here");
+      setDraining(1, false);
+      MigrationResult again = migrate(0, pid, node(1));
+      assertEquals(200, again.status(), "after the drain is off: " + again.error());
+      kill(pid);
+    } finally {
+      setDraining(1, false);
+    }
+  }
+
+  @Test
+  void migrateAndKillRefuseWhatCannotBeDone() throws Exception {
+    long pid = spawn(Processes.get(sys(0)), node(0), "counter", "/ctl/refusals.log", "500", "20")
+        .value().get(0);
+    assertEquals(409, migrate(0, pid, node(0)).status(), "already there");
+    assertEquals(404, migrate(0, pid, "node-7").status(), "unknown node");
+    assertEquals(404, migrate(0, 987_654_321L, node(1)).status(), "unknown pid");
+    var moving = Processes.get(sys(0)).migrate(pid, node(1)).toCompletableFuture();
+    // Asked while the first is under way (or once it is done, when it is already there).
+    MigrationResult second = migrate(1, pid, node(1));
+    assertEquals(409, second.status(), "second migration: " + second.error());
+    assertEquals(200, moving.get(WAIT.toSeconds(), TimeUnit.SECONDS).status());
+    assertEquals(400, Processes.get(sys(0)).kill(pid, "HUP").toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS).status(), "unknown signal");
+    kill(pid);
+    ProcessInfo done = awaitInfo(pid, ProcessInfo::exited);
+    assertEquals(143, done.exitStatus(), "killed by TERM: " + done);
+    assertEquals("killed by TERM", done.exitReason());
+    assertEquals(409, Processes.get(sys(1)).kill(pid, "TERM").toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS).status(), "already exited");
+  }
+
+  // ---- helpers ----
+
+  /** Node i's name: in-JVM nodes have none, so their address. */
+  private static String node(int i) {
+    return ClusterTestKits.address(nodes.get(i)).toString();
+  }
+
+  private static ActorSystem<?> sys(int i) {
+    return nodes.get(i).system();
+  }
+
+  private static Processes.Outcome<List<Long>> spawn(int via, String program, String... args)
+      throws Exception {
+    return spawn(Processes.get(sys(via)), null, program, args);
+  }
+
+  private static Processes.Outcome<List<Long>> spawn(Processes p, String node, String program,
+      String... args) throws Exception {
+    SpawnSpec spec = new SpawnSpec(program, List.of(args), Map.of(), node, Map.of());
+    return p.spawn(List.of(spec)).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Spawns with descriptor 1 on the cluster file {@code out}; the pid. */
+  private static long spawnOut(int via, String out, String program, String... args)
+      throws Exception {
+    SpawnSpec spec = new SpawnSpec(program, List.of(args), Map.of(), null,
+        Map.of(1, FdSpec.file(out, false)));
+    Processes.Outcome<List<Long>> r = Processes.get(sys(via)).spawn(List.of(spec))
+        .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(r.isOk(), "spawn: " + r.error());
+    return r.value().get(0);
+  }
+
+  private static MigrationResult migrate(int via, long pid, String to) throws Exception {
+    return Processes.get(sys(via)).migrate(pid, to).toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static void kill(long pid) throws Exception {
+    Processes.Outcome<String> k = Processes.get(sys(0)).kill(pid, "TERM").toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(k.isOk(), "kill: " + k.error());
+  }
+
+  private static void setDraining(int node, boolean on) throws Exception {
+    AskPattern.<ProcessTable.Command, ProcessTable.Listing>ask(
+            ProcessTable.ref(sys(0), ClusterTestKits.address(nodes.get(node)).toString()),
+            r -> new ProcessTable.SetDraining(on, r), WAIT, sys(0).scheduler())
+        .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** The whole cluster file at {@code path}. */
+  private static String read(String path) throws Exception {
+    Reply<GlobalFileHandle> fh = OpenFile.open(sys(0), path).toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(fh.isOk(), "open " + path + ": " + fh.errno());
+    Reply<byte[]> data = Files.get(sys(0)).read(fh.value(), 0, 1 << 20).toCompletableFuture()
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertTrue(data.isOk(), "read " + path + ": " + data.errno());
+    return new String(data.value(), StandardCharsets.US_ASCII);
+  }
+
+  private static ProcessInfo awaitInfo(long pid, Predicate<ProcessInfo> ready) {
+    return nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
+      Optional<Processes.Found> f = Processes.get(sys(0)).find(pid).toCompletableFuture()
+          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      ProcessInfo info = f.map(Processes.Found::info).orElse(null);
+      if (info == null || !ready.test(info)) {
+        throw new AssertionError("process " + pid + " not there yet: " + info);
+      }
+      return info;
+    });
+  }
+}
