@@ -60,6 +60,21 @@ final class UpCommand implements Callable<Integer> {
       description = "seconds to wait for the store (the first start unpacks PostgreSQL)")
   int storeTimeoutSeconds;
 
+  @Option(names = "--programs", defaultValue = "${SSI_PROGRAMS:-programs}",
+      description = "directory of program jars put on every node's class path (relative to the "
+          + "project; default programs, or $SSI_PROGRAMS); see the README on writing a program")
+  String programs;
+
+  /** The jars in {@code dir}, none when it does not exist. */
+  static List<Path> programJars(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (nodes < 1 || nodes > 9) {
@@ -141,6 +156,13 @@ final class UpCommand implements Callable<Integer> {
     }
     List<LocalCluster.NodeRecord> started = new ArrayList<>();
     String classpath = cluster.runClasspath();
+    Path programDir = cluster.home().resolve(programs);
+    List<Path> programJars = programJars(programDir);
+    if (!programJars.isEmpty()) {
+      classpath = classpath + java.io.File.pathSeparator + programDir.toAbsolutePath() + "/*";
+      System.out.println("programs from " + programDir + ": " + programJars.stream()
+          .map(j -> j.getFileName().toString()).sorted().toList());
+    }
     for (int i = 0; i < nodes; i++) {
       String name = "node-" + (i + 1);
       Path log = cluster.logsDir().resolve(name + ".log");
