@@ -72,7 +72,11 @@ public final class Process extends AbstractBehavior<Process.Command> {
   public record Migrate(String to, ActorRef<MigrationResult> replyTo) implements Command {
   }
 
-  /** Deliver a signal: TERM, INT or KILL end the process. */
+  /**
+   * Deliver a signal: TERM, INT or KILL end the process (programs have no handlers), at once when
+   * it is sleeping, reading or accepting, else at its next step boundary. ^C typed on its tty
+   * arrives as INT.
+   */
   public record Kill(String signal, ActorRef<Reply<String>> replyTo) implements Command {
   }
 
@@ -130,6 +134,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private record WriteBackRetry() implements Command, NoSerializationVerificationNeeded {
   }
 
+  /** ^C was typed on this process's tty (its driver is a child of this actor). */
+  private enum TtyInterrupt implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /** The answer to a signal this process sent itself (from its tty): nothing to do. */
+  private enum SignalAnswered implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
   private enum State { RUNNING, MIGRATING, SHELL, EXITED }
 
   private final ActorContext<Command> ctx;
@@ -144,6 +154,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private final ssi.process.program.Program program;
   private final List<Long> regions;
   private final TreeMap<Integer, FdRef> fds = new TreeMap<>();
+  private final ActorRef<FdDriver.Interrupt> ttyInterrupts;
+  private final ActorRef<Reply<String>> signalAnswers;
   private final long startedAt;
   private SysResult last;
   private Syscall redo;
@@ -196,6 +208,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
     this.env = image.env();
     this.program = image.program();
     this.regions = new ArrayList<>(image.regions());
+    this.ttyInterrupts = ctx.messageAdapter(FdDriver.Interrupt.class,
+        i -> TtyInterrupt.INSTANCE);
+    this.signalAnswers = ctx.<Reply>messageAdapter(Reply.class, r -> SignalAnswered.INSTANCE)
+        .<Reply<String>>narrow();
     this.startedAt = image.startedAtMillis();
     this.last = image.last();
     this.redo = image.redo();
@@ -261,6 +277,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
         .onMessage(DriverQuiesced.class, this::onDriverQuiesced)
         .onMessage(MemberGone.class, this::onMemberGone)
         .onMessage(Kill.class, this::onKill)
+        .onMessageEquals(TtyInterrupt.INSTANCE, () -> onKill(new Kill("INT", signalAnswers)))
+        .onMessageEquals(SignalAnswered.INSTANCE, () -> this)
         .onMessage(GetInfo.class, g -> {
           g.replyTo().tell(info());
           return this;
@@ -398,9 +416,6 @@ public final class Process extends AbstractBehavior<Process.Command> {
       ctx.getSelf().tell(Step.INSTANCE);
       return this;
     }
-    if (r.errno() == Errno.EINTR && ref != null && ref.kind() == FdKind.TTY) {
-      return exit(128 + 2, "killed by INT");
-    }
     if (!r.isOk()) {
       return done(SysResult.error(r.errno() == Errno.EHOSTDOWN ? Errno.EIO : r.errno()));
     }
@@ -522,7 +537,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
   }
 
   private FdRef startDriver(DriverState st, int fd) {
-    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings);
+    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings, ttyInterrupts);
     ctx.watch(ref);
     String detail = st instanceof DriverState.File f ? f.path()
         : st instanceof DriverState.PipeRead p ? "pipe " + p.pipe()
@@ -784,7 +799,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
       progress.piece(piece + " failed: " + q.failure(), pause);
     } else {
       FdRef moved = startDriver(q.state(), fd);
-      old.driver().tell(new FdDriver.MovedTo(self));
+      old.driver().tell(new FdDriver.MovedTo(self, moved.driver()));
       for (FdRef f : List.copyOf(fds.values())) { // every descriptor sharing that driver
         if (f.port().equals(old.port())) {
           fds.put(f.fd(), moved.fd() == f.fd() ? moved : new FdRef(f.fd(), moved.kind(),
