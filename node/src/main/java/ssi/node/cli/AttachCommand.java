@@ -66,19 +66,20 @@ final class AttachCommand extends ClusterCommand {
             + "^] detaches)"
         : "attached to the tty of pid " + pid + " (end of input, ^D, sends ^D)");
     err().flush();
-    if (raw) {
-      try {
-        terminal.enterRaw();
-      } catch (IOException e) {
-        terminal.restore();
-        raw = false;
-        err().println(prefix() + "no raw mode (" + e.getMessage() + "): line mode");
-      }
-    }
-    follower = Thread.currentThread();
-    Object sigint = SigInt.install(() -> send(tty, new byte[] {CTRL_C}));
+    Object sigint = null;
     boolean closed;
-    try {
+    try { // from here on the terminal's settings come back however this ends
+      if (raw) {
+        try {
+          terminal.enterRaw();
+        } catch (IOException e) {
+          terminal.restore();
+          raw = false;
+          err().println(prefix() + "no raw mode (" + e.getMessage() + "): line mode");
+        }
+      }
+      follower = Thread.currentThread();
+      sigint = SigInt.install(() -> send(tty, new byte[] {CTRL_C}));
       boolean rawMode = raw;
       Thread typing = new Thread(() -> {
         if (rawMode) {

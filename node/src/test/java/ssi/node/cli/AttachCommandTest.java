@@ -113,6 +113,47 @@ class AttachCommandTest {
     }
   }
 
+  @Test
+  void inLineModeASigintToTheCommandSendsCtrlCToTheTty() throws IOException {
+    // Our own handler first, put back by attach when it ends: a SIGINT raised before attach has
+    // installed its handler must not end the test JVM.
+    sun.misc.SignalHandler previous;
+    try {
+      previous = sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> { });
+    } catch (IllegalArgumentException e) {
+      org.junit.jupiter.api.Assumptions.abort("SIGINT cannot be handled here: " + e);
+      return;
+    }
+    try (CannedNode node = new CannedNode()) {
+      String tty = "/ssi/processes/42/tty";
+      node.on("POST", tty, 200, "{\"accepted\":1}");
+      node.on("GET", tty, r -> {
+        if (r.uri().endsWith("from=0")) {
+          return new CannedNode.Answer(200, "{\"output\":\"\",\"next\":1,\"closed\":false}");
+        }
+        boolean interrupted = node.requests("POST", tty).stream()
+            .anyMatch(p -> p.body().equals("\u0003"));
+        if (!interrupted) { // attach polls: its handler is in place
+          sun.misc.Signal.raise(new sun.misc.Signal("INT"));
+        }
+        return new CannedNode.Answer(200, interrupted
+            ? "{\"output\":\"^C\\n\",\"next\":4,\"closed\":true}"
+            : "{\"output\":\"\",\"next\":1,\"closed\":false}");
+      });
+      AttachCommand attach = new AttachCommand();
+      attach.terminal = new FakeTerminal(false);
+      attach.in = new java.io.PipedInputStream(new java.io.PipedOutputStream()); // never ends
+      attach.poll = Duration.ofMillis(10);
+      CannedNode.Run run = CannedNode.run(attach, "--node", node.url(), "42");
+      assertEquals(0, run.exit(), run.err());
+      assertEquals("^C\n", run.out());
+      assertEquals(List.of("\u0003"), node.requests("POST", tty).stream()
+          .map(CannedNode.Request::body).distinct().toList(), "^C, and nothing else");
+    } finally {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), previous);
+    }
+  }
+
   /** A terminal that only counts how often raw mode was entered and left. */
   private static final class FakeTerminal implements LocalTerminal {
     private final boolean interactive;
