@@ -72,7 +72,11 @@ public final class Process extends AbstractBehavior<Process.Command> {
   public record Migrate(String to, ActorRef<MigrationResult> replyTo) implements Command {
   }
 
-  /** Deliver a signal: TERM, INT or KILL end the process. */
+  /**
+   * Deliver a signal: TERM, INT or KILL end the process (programs have no handlers), at once when
+   * it is sleeping, reading or accepting, else at its next step boundary. ^C typed on its tty
+   * arrives as INT.
+   */
   public record Kill(String signal, ActorRef<Reply<String>> replyTo) implements Command {
   }
 
@@ -137,6 +141,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private record WriteBackRetry() implements Command, NoSerializationVerificationNeeded {
   }
 
+  /** ^C was typed on this process's tty (its driver is a child of this actor). */
+  private enum TtyInterrupt implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
+  /** The answer to a signal this process sent itself (from its tty): nothing to do. */
+  private enum SignalAnswered implements Command, NoSerializationVerificationNeeded { INSTANCE }
+
   private enum State { RUNNING, MIGRATING, SHELL, EXITED }
 
   private final ActorContext<Command> ctx;
@@ -151,6 +161,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private final ssi.process.program.Program program;
   private final List<Long> regions;
   private final TreeMap<Integer, FdRef> fds = new TreeMap<>();
+  private final ActorRef<FdDriver.Interrupt> ttyInterrupts;
+  private final ActorRef<Reply<String>> signalAnswers;
   private final long startedAt;
   private SysResult last;
   private Syscall redo;
@@ -205,6 +217,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
     this.env = image.env();
     this.program = image.program();
     this.regions = new ArrayList<>(image.regions());
+    this.ttyInterrupts = ctx.messageAdapter(FdDriver.Interrupt.class,
+        i -> TtyInterrupt.INSTANCE);
+    this.signalAnswers = ctx.<Reply>messageAdapter(Reply.class, r -> SignalAnswered.INSTANCE)
+        .<Reply<String>>narrow();
     this.startedAt = image.startedAtMillis();
     this.last = image.last();
     this.redo = image.redo();
@@ -271,6 +287,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
         .onMessage(MemberGone.class, this::onMemberGone)
         .onMessage(Kill.class, this::onKill)
         .onMessage(PullDrivers.class, this::onPullDrivers)
+        .onMessageEquals(TtyInterrupt.INSTANCE, () -> onKill(new Kill("INT", signalAnswers)))
+        .onMessageEquals(SignalAnswered.INSTANCE, () -> this)
         .onMessage(GetInfo.class, g -> {
           g.replyTo().tell(info());
           return this;
@@ -426,9 +444,6 @@ public final class Process extends AbstractBehavior<Process.Command> {
       ctx.getSelf().tell(Step.INSTANCE);
       return this;
     }
-    if (r.errno() == Errno.EINTR && ref != null && ref.kind() == FdKind.TTY) {
-      return exit(128 + 2, "killed by INT");
-    }
     if (!r.isOk()) {
       return done(SysResult.error(r.errno() == Errno.EHOSTDOWN ? Errno.EIO : r.errno()));
     }
@@ -550,7 +565,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
   }
 
   private FdRef startDriver(DriverState st, int fd) {
-    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings);
+    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings, ttyInterrupts);
     ctx.watch(ref);
     String detail = st instanceof DriverState.File f ? f.path()
         : st instanceof DriverState.PipeRead p ? "pipe " + p.pipe()
@@ -861,7 +876,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
       }
     } else {
       FdRef moved = startDriver(q.state(), fd);
-      old.driver().tell(new FdDriver.MovedTo(self));
+      old.driver().tell(new FdDriver.MovedTo(self, moved.driver()));
       for (FdRef f : List.copyOf(fds.values())) { // every descriptor sharing that driver
         if (f.port().equals(old.port())) {
           fds.put(f.fd(), moved.fd() == f.fd() ? moved : new FdRef(f.fd(), moved.kind(),

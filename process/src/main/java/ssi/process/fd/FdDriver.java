@@ -29,7 +29,7 @@ import ssi.process.ProcessSettings;
  *       ({@link #create}), which publishes the same port name there;</li>
  *   <li>{@code MovedTo}: the old driver answers every held operation "moved to" (nothing done,
  *       the sender re-sends to the new node), leaves a redirecting stub under its port name and
- *       stops.</li>
+ *       stops; a tty hands what its terminal side sent meanwhile to the new driver.</li>
  * </ol>
  * So no operation is lost (held ones are re-sent), none is applied twice (a held one was not
  * applied), and per-fd order is kept (a process has one operation in flight at a time).
@@ -55,8 +55,11 @@ public final class FdDriver {
   public record Quiesced(DriverState state) implements SsiMessage {
   }
 
-  /** The driver now runs on {@code node}: redirect and stop. */
-  public record MovedTo(String node) implements Command {
+  /**
+   * The driver now runs on {@code node} as {@code driver}: redirect and stop (a tty forwards its
+   * terminal side's messages to {@code driver}).
+   */
+  public record MovedTo(String node, ActorRef<Command> driver) implements Command {
   }
 
   /** The descriptor was closed (or its process ended): withdraw the port and stop. */
@@ -76,18 +79,35 @@ public final class FdDriver {
   }
 
   /**
+   * What a tty tells its process when ^C is typed: deliver SIGINT. It never crosses nodes — a
+   * driver always runs on the node of the process actor that started it (the process's shell
+   * there, after the core moved, passes the signal on to the node running the process).
+   */
+  public enum Interrupt implements NoSerializationVerificationNeeded {
+    INSTANCE
+  }
+
+  /**
    * Starts the driver for {@code state} as a child of {@code parent} and publishes its port at
-   * once, so an operation sent right after cannot find the name missing.
+   * once, so an operation sent right after cannot find the name missing; a tty tells
+   * {@code owner} (the process, on this node) when ^C is typed.
    */
   public static ActorRef<Command> spawn(ActorContext<?> parent, DriverState state,
-      ProcessSettings settings) {
-    ActorRef<Command> ref = parent.spawnAnonymous(create(state, settings));
+      ProcessSettings settings, ActorRef<Interrupt> owner) {
+    ActorRef<Command> ref = parent.spawnAnonymous(create(state, settings, owner));
     publish(parent.getSystem(), state.port(), ref);
     return ref;
   }
 
+  /** {@link #spawn(ActorContext, DriverState, ProcessSettings, ActorRef)} of a driver not a tty. */
+  public static ActorRef<Command> spawn(ActorContext<?> parent, DriverState state,
+      ProcessSettings settings) {
+    return spawn(parent, state, settings, null);
+  }
+
   /** A driver for {@code state}, on this node (its port is published by {@link #spawn}). */
-  static Behavior<Command> create(DriverState state, ProcessSettings settings) {
+  static Behavior<Command> create(DriverState state, ProcessSettings settings,
+      ActorRef<Interrupt> owner) {
     if (state instanceof DriverState.File f) {
       return FileDriver.create(f);
     } else if (state instanceof DriverState.PipeRead p) {
@@ -98,7 +118,7 @@ public final class FdDriver {
       return s.listening() ? SocketListener.create(s, settings)
           : SocketConnection.create(s, settings);
     }
-    return TtyDriver.create((DriverState.Tty) state, settings);
+    return TtyDriver.create((DriverState.Tty) state, settings, owner);
   }
 
   /** Publishes the driver's port under {@code name} (replacing a stub a move left there). */
@@ -131,6 +151,14 @@ public final class FdDriver {
    * {@code answer} for {@link #LINGER}, then stops.
    */
   static Behavior<Command> linger(Reply<FdResult> answer) {
+    return linger(answer, null);
+  }
+
+  /**
+   * {@link #linger(Reply)}, passing the terminal side's messages on to {@code successor} (a tty
+   * that moved: a user attached through the old driver keeps typing and reading) when not null.
+   */
+  static Behavior<Command> linger(Reply<FdResult> answer, ActorRef<Command> successor) {
     return Behaviors.withTimers(timers -> {
       timers.startSingleTimer(Lingered.INSTANCE, LINGER);
       return Behaviors.receive(Command.class)
@@ -139,11 +167,19 @@ public final class FdDriver {
             return Behaviors.same();
           })
           .onMessage(TtyOutput.class, o -> {
-            o.replyTo().tell(new TtyView("", o.from(), true));
+            if (successor != null) {
+              successor.tell(o);
+            } else {
+              o.replyTo().tell(new TtyView("", o.from(), true));
+            }
             return Behaviors.same();
           })
           .onMessage(TtyInput.class, i -> {
-            i.replyTo().tell(Reply.error(Errno.EBADF));
+            if (successor != null) {
+              successor.tell(i);
+            } else {
+              i.replyTo().tell(Reply.error(Errno.EBADF));
+            }
             return Behaviors.same();
           })
           .onMessageEquals(Lingered.INSTANCE, Behaviors::stopped)
@@ -163,10 +199,16 @@ public final class FdDriver {
    */
   static Behavior<Command> movedAway(ActorSystem<?> system, String port, String node,
       java.util.Collection<Msg<FdOp, FdResult>> held) {
+    return movedAway(system, port, node, held, null);
+  }
+
+  /** {@link #movedAway(ActorSystem, String, String, java.util.Collection)} of a tty. */
+  static Behavior<Command> movedAway(ActorSystem<?> system, String port, String node,
+      java.util.Collection<Msg<FdOp, FdResult>> held, ActorRef<Command> successor) {
     redirect(system, port, node);
     Reply<FdResult> moved = Reply.ok(FdResult.moved(node));
     held.forEach(m -> Lwkt.replymsg(m, moved));
-    return linger(moved);
+    return linger(moved, successor);
   }
 
   /**

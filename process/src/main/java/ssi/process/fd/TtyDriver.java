@@ -1,6 +1,6 @@
 package ssi.process.fd;
 
-import akka.actor.NoSerializationVerificationNeeded;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -18,10 +18,18 @@ import ssi.process.ProcessSettings;
 /**
  * The {@code tty} driver: a terminal with a canonical-mode line discipline. The user's side
  * ({@link FdDriver.TtyInput}, {@link FdDriver.TtyOutput}, used by {@code ssi attach} through the
- * management server) types bytes; the discipline echoes them, edits the line (backspace), hands
- * a completed line to the process's reads, turns ^D on an empty line into end of file, and ^C
- * into EINTR for the process's next tty operation (the process takes it as SIGINT). What the
- * process writes is appended to the output the terminal side reads. It moves completely.
+ * management server) types bytes; the discipline echoes them, edits the line (backspace or DEL
+ * erase one character), hands a completed line to the process's reads (LF ends a line, and so
+ * does CR, taken as LF like {@code ICRNL}: a raw terminal sends CR for Enter), turns ^D on an
+ * empty line into end of file and ^D mid-line into handing over the partial line. ^C discards
+ * the line being edited and the input not yet read, echoes {@code ^C}, and tells the process
+ * ({@link FdDriver.Interrupt}) at once — SIGINT whatever the process is doing, whether it reads
+ * its tty or not. What the process writes is appended to the output the terminal side reads.
+ *
+ * <p>It moves completely. No interrupt is ever pending here (it goes to the process when typed),
+ * so nothing of it is in {@link DriverState.Tty}; what the terminal side sends between
+ * {@code Quiesce} and {@code MovedTo} is held and handed to the new driver, which then tells its
+ * own process — the one that owns the tty now.
  */
 final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
 
@@ -35,20 +43,24 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   private final StringBuilder output;
   private long outputBase;
   private boolean eofPending;
-  private boolean interrupted;
   private boolean quiesced;
+  private final ActorRef<FdDriver.Interrupt> owner;
   private final WaitingRead waiting;
   private final ArrayDeque<Msg<FdOp, FdResult>> held = new ArrayDeque<>();
+  private final ArrayDeque<FdDriver.TtyInput> heldInput = new ArrayDeque<>();
 
-  static Behavior<FdDriver.Command> create(DriverState.Tty state, ProcessSettings settings) {
+  /** A terminal in {@code state}; ^C is told to {@code owner} (null: nobody to interrupt). */
+  static Behavior<FdDriver.Command> create(DriverState.Tty state, ProcessSettings settings,
+      ActorRef<FdDriver.Interrupt> owner) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new TtyDriver(ctx, t, state,
-        settings)));
+        settings, owner)));
   }
 
   private TtyDriver(ActorContext<FdDriver.Command> ctx, TimerScheduler<FdDriver.Command> timers,
-      DriverState.Tty s, ProcessSettings settings) {
+      DriverState.Tty s, ProcessSettings settings, ActorRef<FdDriver.Interrupt> owner) {
     super(ctx);
     this.settings = settings;
+    this.owner = owner;
     this.waiting = new WaitingRead(timers, settings.blockPoll());
     this.port = s.port();
     this.editing = new StringBuilder(s.editing());
@@ -85,10 +97,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
       held.add(msg);
       return this;
     }
-    if (interrupted) {
-      interrupted = false;
-      Lwkt.replymsg(msg, Errno.EINTR);
-    } else if (msg.body() instanceof FdOp.Write w) {
+    if (msg.body() instanceof FdOp.Write w) {
       emit(new String(w.data(), StandardCharsets.UTF_8));
       Lwkt.replymsg(msg, Reply.ok(FdResult.count(w.data().length)));
     } else if (msg.body() instanceof FdOp.Read) {
@@ -101,13 +110,20 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> onInput(FdDriver.TtyInput in) {
+    if (quiesced) {
+      heldInput.add(in); // the state has been handed over: the new driver takes it
+      return this;
+    }
     String typed = new String(in.bytes(), StandardCharsets.UTF_8);
     for (char c : typed.toCharArray()) {
       if (c == CTRL_C) {
         editing.setLength(0);
-        input.setLength(0);
+        input.setLength(0); // like a terminal's input flush on INTR
+        eofPending = false;
         emit("^C\n");
-        interrupted = true;
+        if (owner != null) {
+          owner.tell(FdDriver.Interrupt.INSTANCE);
+        }
       } else if (c == CTRL_D) {
         if (editing.length() == 0) {
           eofPending = true;
@@ -129,12 +145,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
         emit(String.valueOf(c));
       }
     }
-    if (interrupted && waiting.present()) {
-      interrupted = false;
-      waiting.answer(Errno.EINTR);
-    } else {
-      servePending();
-    }
+    servePending();
     in.replyTo().tell(Reply.ok(in.bytes().length));
     return this;
   }
@@ -184,10 +195,12 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   }
 
   private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
-    return FdDriver.movedAway(getContext().getSystem(), port, m.node(), held);
+    heldInput.forEach(m.driver()::tell);
+    return FdDriver.movedAway(getContext().getSystem(), port, m.node(), held, m.driver());
   }
 
   private Behavior<FdDriver.Command> release() {
+    heldInput.forEach(i -> i.replyTo().tell(Reply.error(Errno.EBADF)));
     waiting.answer(Errno.EBADF);
     return FdDriver.released(getContext().getSystem(), port, held, Errno.EBADF);
   }
