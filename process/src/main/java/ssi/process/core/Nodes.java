@@ -40,6 +40,16 @@ final class Nodes {
     return false;
   }
 
+  /** Whether some member has found the member at {@code address} unreachable (as this node knows). */
+  static boolean unreachable(ActorSystem<?> system, String address) {
+    for (Member m : Cluster.get(system).state().getUnreachable()) {
+      if (m.address().toString().equals(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Parses an address string. */
   static Address address(String address) {
     return akka.actor.AddressFromURIString.parse(address);

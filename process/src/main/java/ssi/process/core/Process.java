@@ -141,6 +141,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private record WriteBackRetry() implements Command, NoSerializationVerificationNeeded {
   }
 
+  private record SourceCheck() implements Command, NoSerializationVerificationNeeded {
+  }
+
+  private static final Duration SOURCE_CHECK = Duration.ofMillis(100);
+  private static final int MOVE_TRIES = 3;
+
   /** ^C was typed on this process's tty (its driver is a child of this actor). */
   private enum TtyInterrupt implements Command, NoSerializationVerificationNeeded { INSTANCE }
 
@@ -199,6 +205,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private MigrationProgress progress;
   private boolean coreReported;
   private final Map<Integer, long[]> remoteTraffic = new HashMap<>();
+  private SysResult heldForSource;
+  private final Map<Integer, Integer> moveTries = new HashMap<>();
+  private final java.util.Set<Integer> unmoved = new java.util.TreeSet<>();
   private final List<PullDrivers> pulls = new ArrayList<>();
   private int pulled;
 
@@ -279,6 +288,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
         .onMessage(CoreMoved.class, this::onCoreMoved)
         .onMessage(SourceWrittenBack.class, this::onSourceWrittenBack)
         .onMessage(WriteBackDone.class, this::onWriteBackDone)
+        .onMessage(SourceCheck.class, c -> onSourceCheck())
         .onMessage(WriteBackRetry.class, r -> {
           writeBack();
           return this;
@@ -549,11 +559,47 @@ public final class Process extends AbstractBehavior<Process.Command> {
     if (state == State.EXITED || !busy) {
       return this;
     }
-    if (!sourceWrittenBack && source != null && !Nodes.alive(ctx.getSystem(), source)
-        && (current instanceof Syscall.MemRead || current instanceof Syscall.MemWrite)) {
-      return memoryLost();
+    if (current instanceof Syscall.MemRead || current instanceof Syscall.MemWrite) {
+      return afterMemory(result);
     }
     return done(result);
+  }
+
+  /**
+   * A memory access while the source has not yet written back this process's pages: its result
+   * is used only if the source is still a reachable member. A source that is down or removed may
+   * have taken pages with it — the page may have come from the store, stale: memory lost. One
+   * that is unreachable is waited for (the result held) until it is reachable again, writes back,
+   * or is removed. This is what makes the decision safe against this node's view lagging: the
+   * coherence directory serves a dead holder's pages from the store only once the holder is
+   * removed, which takes it unreachable first, then downed with every member having seen that,
+   * so this node sees it unreachable or down before any stale page can reach it.
+   */
+  private Behavior<Command> afterMemory(SysResult result) {
+    SourceGate gate = SourceGate.of(sourceWrittenBack || source == null,
+        source == null || Nodes.alive(ctx.getSystem(), source),
+        source != null && Nodes.unreachable(ctx.getSystem(), source));
+    if (gate == SourceGate.LOST) {
+      return memoryLost();
+    }
+    if (gate == SourceGate.HOLD) {
+      if (heldForSource == null) {
+        ctx.getLog().warn("process {}: node {} (its pages not yet written back) is unreachable;"
+            + " the process waits for it", pid, Nodes.name(ctx.getSystem(), source));
+      }
+      heldForSource = result;
+      timers.startSingleTimer("source-check", new SourceCheck(), SOURCE_CHECK);
+      return this;
+    }
+    heldForSource = null;
+    return done(result);
+  }
+
+  private Behavior<Command> onSourceCheck() {
+    if (heldForSource == null || state != State.RUNNING || !busy) {
+      return this;
+    }
+    return afterMemory(heldForSource);
   }
 
   private Behavior<Command> done(SysResult result) {
@@ -593,7 +639,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     String sig = k.signal() == null ? "TERM" : k.signal();
     k.replyTo().tell(Reply.ok(sig));
     if ("KILL".equals(sig) || !busy || current instanceof Syscall.Sleep
-        || current instanceof Syscall.Read || current instanceof Syscall.Accept) {
+        || current instanceof Syscall.Read || current instanceof Syscall.Accept
+        || heldForSource != null) {
       return exit(128 + signalNumber(sig), "killed by " + sig);
     }
     pendingSignal = sig;
@@ -792,6 +839,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
     migrateReplyTo = image.replyTo();
     migrationId = image.migration();
     sourceWrittenBack = false;
+    unmoved.clear();
+    moveTries.clear();
     progress = new MigrationProgress(Migrations.get(ctx.getSystem()), migrationId, pid,
         programName, Nodes.name(ctx.getSystem(), source), Nodes.selfName(ctx.getSystem()));
     Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(
@@ -874,7 +923,15 @@ public final class Process extends AbstractBehavior<Process.Command> {
       if (progress != null && migrateReplyTo != null) {
         progress.piece(piece + " failed: " + q.failure(), pause);
       }
+      int tries = moveTries.merge(fd, 1, Integer::sum);
+      if (tries < MOVE_TRIES && Nodes.alive(ctx.getSystem(), old.node())) {
+        toMove.add(fd); // its driver may only have been slow: try again after the others
+      } else {
+        unmoved.add(fd); // it stays where it is: a residual dependency nobody chose
+      }
     } else {
+      moveTries.remove(fd);
+      unmoved.remove(fd);
       FdRef moved = startDriver(q.state(), fd);
       old.driver().tell(new FdDriver.MovedTo(self, moved.driver()));
       for (FdRef f : List.copyOf(fds.values())) { // every descriptor sharing that driver
@@ -914,6 +971,14 @@ public final class Process extends AbstractBehavior<Process.Command> {
         || !sourceWrittenBack) {
       return;
     }
+    if (!unmoved.isEmpty()) {
+      String why = "process " + pid + " runs on " + Nodes.selfName(ctx.getSystem())
+          + " but descriptor(s) " + unmoved + " could not move from "
+          + Nodes.name(ctx.getSystem(), source) + " and are reached there";
+      replyMigration(new MigrationResult(500, why, progress.incomplete(why)));
+      unmoved.clear();
+      return;
+    }
     replyMigration(MigrationResult.done(progress.complete()));
   }
 
@@ -931,6 +996,12 @@ public final class Process extends AbstractBehavior<Process.Command> {
         progress.piece("source pages written back", 0);
       }
       maybeComplete();
+      if (heldForSource != null && state == State.RUNNING && busy) {
+        SysResult held = heldForSource;
+        heldForSource = null;
+        timers.cancel("source-check");
+        return done(held);
+      }
     }
     return this;
   }
@@ -961,7 +1032,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
           f.object(), f.driver()));
       if (!local) {
         long[] t = remoteTraffic.getOrDefault(f.fd(), new long[2]);
-        residual.add(new ProcessInfo.Residual("fd", "fd " + f.fd() + " (" + f.kind().label()
+        residual.add(new ProcessInfo.Residual(f.kind() == FdKind.SOCKET ? "socket" : "fd",
+            "fd " + f.fd() + " (" + f.kind().label()
             + ") on " + node, node, t[0], t[1]));
       }
     }
@@ -974,7 +1046,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
       case EXITED -> "exited";
       case MIGRATING -> "migrating";
       case SHELL -> "moved";
-      default -> current instanceof Syscall.Sleep ? "sleeping"
+      default -> heldForSource != null ? "waiting"
+          : current instanceof Syscall.Sleep ? "sleeping"
           : current instanceof Syscall.Read || current instanceof Syscall.Write
               || current instanceof Syscall.Accept ? "waiting"
           : "running";

@@ -49,6 +49,19 @@ public final class MigrationProgress {
         record.from(), record.to(), piece, pauseMs, System.currentTimeMillis(), state));
   }
 
+  /**
+   * The migration ended with the process on its target but a piece that could not move
+   * ({@code why}): publishes that and answers the final record, state {@code incomplete}.
+   */
+  public MigrationRecord incomplete(String why) {
+    MigrationRecord r = record;
+    long now = System.currentTimeMillis();
+    record = new MigrationRecord(r.id(), r.pid(), r.program(), r.from(), r.to(), "incomplete",
+        r.startedAtMillis(), now - r.startedAtMillis(), r.pieces());
+    event(why, 0, "incomplete");
+    return record;
+  }
+
   /** The migration is complete: publishes that and answers the final record. */
   public MigrationRecord complete() {
     MigrationRecord r = record;
