@@ -123,11 +123,44 @@ class PipeRedirectTest {
   }
 
   /**
+   * The writer is never told (its node drops the reader's notices), so the stub on A stops
+   * without it (the notice times out); the writer's next write finds the name gone on A, asks
+   * the reader's process and goes to B — never EPIPE while the reader lives.
+   */
+  @Test
+  @Order(3)
+  void aWriterThatFindsTheStubGoneFindsTheReaderThroughItsProcess() throws Exception {
+    String a = address(0);
+    String b = address(1);
+    String c = address(2);
+    // yes writes line 1, sleeps 45 s (the notice times out after ssi.mesh.request-timeout,
+    // 30 s), writes line 2.
+    List<Long> pids = pipeline("/pipe-redirect/d.txt", c, a, "2", "45000", "1");
+    long yes = pids.get(0);
+    long cat = pids.get(1);
+    String writerPort = "fd:" + yes + ":1";
+    awaitFile("/pipe-redirect/d.txt", "1\n"::equals);
+    long stubsBefore = FdDriver.liveStubs(sys(0));
+    Mesh.get(sys(2)).setInboundFilter(r -> !r.port().equals(writerPort));
+    try {
+      migrate(cat, b);
+      assertEquals(a, writerState(yes).readerNode(), "the notice got through");
+      awaitCount("redirect stubs on A", () -> FdDriver.liveStubs(sys(0)), stubsBefore);
+      assertEquals("1\n", read("/pipe-redirect/d.txt"), "yes wrote meanwhile: the test is moot");
+      assertEquals(0, awaitExit(yes).exitStatus(), "yes must not get EPIPE");
+      assertEquals(0, awaitExit(cat).exitStatus(), "cat");
+      assertEquals("1\n2\n", read("/pipe-redirect/d.txt"));
+    } finally {
+      Mesh.get(sys(2)).setInboundFilter(ssi.cluster.mesh.InboundFilter.ACCEPT_ALL);
+    }
+  }
+
+  /**
    * (b) The reader moves A→B, then A leaves while the writer on C keeps writing: every line
    * arrives exactly once, in order — the writer never turns A's absence into EPIPE.
    */
   @Test
-  @Order(3)
+  @Order(4)
   void aReaderThatMovedOffANodeThatLeavesLosesNothing() throws Exception {
     String a = address(0);
     String b = address(1);
