@@ -24,8 +24,8 @@ import ssi.cluster.mesh.Mesh;
 import ssi.process.ProcessSettings;
 
 /**
- * The reading end of a pipe, which holds the pipe's bounded buffer ({@code ssi.process.pipe-buffer}).
- * Writes that do not fit answer EAGAIN (nothing written; the writer asks again), reads with
+ * The reading end of a pipe, which holds the pipe's bounded buffer
+ * ({@code ssi.process.pipe-buffer}). Writes that do not fit answer EAGAIN (nothing written; the writer asks again), reads with
  * nothing buffered wait up to {@code ssi.process.block-poll} and then answer EAGAIN, and once
  * every writer is gone an empty pipe reads end of file. The whole pipe moves with the reading
  * process.
