@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param maxMigrations migrations each node keeps for {@code GET /ssi/migrations}
  * @param socketPoll how often a socket driver with a blocked accept, read or write looks at its
  *     channel again (socket I/O never blocks a protocol thread, so it polls)
+ * @param redirectIdleTimeout how long the redirecting stub a moved driver leaves on its old node
+ *     lives without traffic when not every party has said it knows the new address
  */
 public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory,
     boolean fileDriverStays, Duration askTimeout, Duration migrateTimeout, int maxExited,
-    int maxMigrations, Duration socketPoll) {
+    int maxMigrations, Duration socketPoll, Duration redirectIdleTimeout) {
 
   /** Reads {@code ssi.process}. */
   public static ProcessSettings from(Config config) {
@@ -32,6 +34,7 @@ public record ProcessSettings(Duration blockPoll, int pipeBuffer, int ttyHistory
         .longValue(), (int) c.getBytes("tty-history").longValue(),
         c.getBoolean("file-driver-stays"), c.getDuration("ask-timeout"),
         c.getDuration("migrate-timeout"), c.getInt("max-exited"),
-        c.getInt("max-migrations"), c.getDuration("socket-poll"));
+        c.getInt("max-migrations"), c.getDuration("socket-poll"),
+        c.getDuration("redirect-idle-timeout"));
   }
 }

@@ -112,6 +112,14 @@ public final class Mesh implements Extension {
     published.remove(name);
   }
 
+  /**
+   * Withdraws {@code name} only while it is still {@code port}: a redirecting stub that stops
+   * must not withdraw a driver that has since been published under the same name.
+   */
+  public boolean unpublish(String name, Port<?, ?> port) {
+    return published.remove(name, port);
+  }
+
   Port<Object, Object> published(String name) {
     return published.get(name);
   }

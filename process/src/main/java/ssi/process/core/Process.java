@@ -210,6 +210,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
   private final java.util.Set<Integer> unmoved = new java.util.TreeSet<>();
   private final List<PullDrivers> pulls = new ArrayList<>();
   private int pulled;
+  // Where the fd operation in flight went (node and port), and the stubs of drivers that moved
+  // meanwhile, told once that operation is answered (it may still reach one of them).
+  private String opTarget;
+  private final List<String[]> informLater = new ArrayList<>();
 
   private Process(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ActorRef<ProcessTable.Command> table, ProcessImage image, List<DriverState> newDrivers,
@@ -237,7 +241,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     this.steps = image.steps();
     this.migrations = image.migrations();
     image.fds().forEach(f -> fds.put(f.fd(), f));
-    newDrivers.forEach(s -> fds.put(fdOf(s.port()), startDriver(s, fdOf(s.port()))));
+    newDrivers.forEach(s -> fds.put(fdOf(s.port()), startDriver(s, fdOf(s.port()), null)));
     sharing.forEach((fd, same) -> { // e.g. a tty on 0 and 1: one terminal, two descriptors
       FdRef d = fds.get(same);
       fds.put(fd, new FdRef(fd, d.kind(), d.node(), d.port(), d.driver(), d.detail(),
@@ -425,6 +429,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
       return this;
     }
     long bytes = op instanceof FdOp.Write w ? w.data().length : 0;
+    opTarget = ref.node() + " " + ref.port();
     var port = Mesh.get(ctx.getSystem()).<FdOp, FdResult>proxy(Nodes.address(ref.node()),
         ref.port());
     ctx.pipeToSelf(Lwkt.domsg(port, Msg.of(op)), (r, e) -> new FdDone(fd, call,
@@ -433,6 +438,8 @@ public final class Process extends AbstractBehavior<Process.Command> {
   }
 
   private Behavior<Command> onFdDone(FdDone d) {
+    opTarget = null;
+    informStubs();
     if (state == State.EXITED || !busy || current != d.call()) {
       return this;
     }
@@ -488,7 +495,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     }
     DriverState.File st = new DriverState.File(portName(pid, fd), o.reply().value(), open.path(),
         0, open.append());
-    fds.put(fd, startDriver(st, fd));
+    fds.put(fd, startDriver(st, fd, null));
     return done(SysResult.ok(fd));
   }
 
@@ -504,7 +511,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     int fd = lowestFreeFd();
     Sockets.Bound b = l.reply().value();
     fds.put(fd, startDriver(new DriverState.Socket(portName(pid, fd), b.channel(),
-        "listen " + b.address(), true), fd));
+        "listen " + b.address(), true), fd, null));
     return done(SysResult.ok(fd));
   }
 
@@ -610,8 +617,10 @@ public final class Process extends AbstractBehavior<Process.Command> {
     return this;
   }
 
-  private FdRef startDriver(DriverState st, int fd) {
-    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings, ttyInterrupts);
+  /** Starts the driver of {@code st}; {@code movedFrom}: the node its state came from, if any. */
+  private FdRef startDriver(DriverState st, int fd, String movedFrom) {
+    ActorRef<FdDriver.Command> ref = FdDriver.spawn(ctx, st, settings, ttyInterrupts,
+        Processes.get(ctx.getSystem())::locateDriver, movedFrom);
     ctx.watch(ref);
     String detail = st instanceof DriverState.File f ? f.path()
         : st instanceof DriverState.PipeRead p ? "pipe " + p.pipe()
@@ -682,6 +691,7 @@ public final class Process extends AbstractBehavior<Process.Command> {
     exitReason = reason;
     busy = false;
     timers.cancelAll();
+    informStubs();
     fds.values().stream().map(FdRef::driver).distinct()
         .forEach(d -> d.tell(new FdDriver.Release()));
     ctx.getLog().info("process {} ({}) {} with status {}", pid, programName, reason, status);
@@ -920,6 +930,9 @@ public final class Process extends AbstractBehavior<Process.Command> {
           Nodes.name(ctx.getSystem(), old.node()), pause);
     }
     if (q.state() == null) {
+      // The quiesce timed out: the driver stays where it is and serves again; what it held
+      // fails EIO rather than wait for a timeout (FdDriver).
+      old.driver().tell(new FdDriver.Resume());
       if (progress != null && migrateReplyTo != null) {
         progress.piece(piece + " failed: " + q.failure(), pause);
       }
@@ -932,8 +945,14 @@ public final class Process extends AbstractBehavior<Process.Command> {
     } else {
       moveTries.remove(fd);
       unmoved.remove(fd);
-      FdRef moved = startDriver(q.state(), fd);
+      FdRef moved = startDriver(q.state(), fd, old.node());
       old.driver().tell(new FdDriver.MovedTo(self, moved.driver()));
+      // The stub on the old node may stop once this process will not use the old address: at
+      // once, or when the operation on its way there is answered.
+      informLater.add(new String[] {old.node(), old.port()});
+      if (!(old.node() + " " + old.port()).equals(opTarget)) {
+        informStubs();
+      }
       for (FdRef f : List.copyOf(fds.values())) { // every descriptor sharing that driver
         if (f.port().equals(old.port())) {
           fds.put(f.fd(), moved.fd() == f.fd() ? moved : new FdRef(f.fd(), moved.kind(),
@@ -962,6 +981,15 @@ public final class Process extends AbstractBehavior<Process.Command> {
     progress.core(c.pauseMs(), c.startedAtMillis());
     maybeComplete();
     return this;
+  }
+
+  /** Tells the stubs of drivers that moved that this process knows where they went. */
+  private void informStubs() {
+    for (String[] stub : informLater) {
+      Lwkt.domsg(Mesh.get(ctx.getSystem()).<FdOp, FdResult>proxy(Nodes.address(stub[0]),
+          stub[1]), Msg.of(new FdOp.Informed(FdOp.Informed.PROCESS)));
+    }
+    informLater.clear();
   }
 
   private void maybeComplete() {

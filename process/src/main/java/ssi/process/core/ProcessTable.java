@@ -197,11 +197,11 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
           }
         }
         case "pipe-in" -> drivers.add(new DriverState.PipeRead(port, s.pid() * 100 + fd,
-            new byte[0], 1));
+            new byte[0], 1, 0, List.of()));
         case "pipe-out" -> drivers.add(new DriverState.PipeWrite(port,
             Long.parseLong(spec.readerPort().split(":")[1]) * 100
                 + Integer.parseInt(spec.readerPort().split(":")[2]),
-            spec.readerNode(), spec.readerPort()));
+            spec.readerNode(), spec.readerPort(), 0, 0, false));
         default -> {
           s.replyTo().tell(new SpawnReply(s.pid(), Errno.EINVAL, "unknown fd kind "
               + spec.kind()));

@@ -271,6 +271,29 @@ public final class Processes implements Extension {
     });
   }
 
+  /**
+   * Where the driver of {@code port} (a descriptor's port name, {@code fd:PID:FD}) is now: the
+   * address of the live node its process's fd table names, or empty when the process has ended,
+   * no longer has that descriptor, or its driver's node is gone. What a pipe end asks when the
+   * other end's old address no longer answers ({@link ssi.process.fd.FdDriver.Locator}).
+   */
+  public CompletionStage<Optional<String>> locateDriver(String port) {
+    String[] parts = port.split(":");
+    long pid;
+    int fd;
+    try {
+      pid = Long.parseLong(parts[1]);
+      fd = Integer.parseInt(parts[2]);
+    } catch (RuntimeException e) {
+      return done(Optional.empty());
+    }
+    return find(pid).thenApply(f -> f.filter(x -> x.ref() != null && !x.info().exited())
+        .flatMap(x -> x.info().fds().stream().filter(d -> d.fd() == fd).findFirst())
+        .flatMap(d -> NodeNames.resolve(system, d.driverNode()))
+        .map(Address::toString)
+        .filter(a -> Nodes.alive(system, a)));
+  }
+
   // ---- migrate, kill, drain ----
 
   /** Migrates {@code pid} to the node named {@code nodeName}; completes when the migration does. */

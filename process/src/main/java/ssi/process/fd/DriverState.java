@@ -1,5 +1,6 @@
 package ssi.process.fd;
 
+import java.util.List;
 import ssi.actors.SsiMessage;
 import ssi.files.handle.GlobalFileHandle;
 
@@ -24,21 +25,44 @@ public sealed interface DriverState extends SsiMessage {
     }
   }
 
-  /** A pipe's reading end: the pipe's buffered bytes and how many writers are still open. */
-  record PipeRead(String port, long pipe, byte[] buffer, int writers) implements DriverState {
+  /**
+   * A pipe's reading end: the pipe's buffered bytes, how many writers are still open, which
+   * incarnation of the driver this is ({@code gen}, one more at every move) and where each
+   * writer's driver is ({@code peers}, as the writers told it), so a move can tell them.
+   */
+  record PipeRead(String port, long pipe, byte[] buffer, int writers, long gen, List<Peer> peers)
+      implements DriverState {
+    /** Copies the list. */
+    public PipeRead {
+      peers = List.copyOf(peers);
+    }
+
     @Override
     public FdKind kind() {
       return FdKind.PIPE_READ;
     }
   }
 
-  /** A pipe's writing end: where the reading end's port is (it follows moves by redirect). */
-  record PipeWrite(String port, long pipe, String readerNode, String readerPort)
-      implements DriverState {
+  /**
+   * A pipe's writing end: where the reading end's port is and which incarnation of it that is
+   * ({@code readerGen}; it follows moves by the reader's notices, or by a "moved" answer), this
+   * driver's own incarnation ({@code gen}), and whether the reader told it it closed.
+   */
+  record PipeWrite(String port, long pipe, String readerNode, String readerPort, long readerGen,
+      long gen, boolean readerGone) implements DriverState {
     @Override
     public FdKind kind() {
       return FdKind.PIPE_WRITE;
     }
+
+    /** The same end, its reader now at {@code node} (incarnation {@code g}). */
+    PipeWrite readerAt(String node, long g) {
+      return new PipeWrite(port, pipe, node, readerPort, g, gen, readerGone);
+    }
+  }
+
+  /** The other end of a pipe: its port, the node serving it and that driver's incarnation. */
+  record Peer(String port, String node, long gen) implements SsiMessage {
   }
 
   /**

@@ -28,11 +28,23 @@ import ssi.process.ProcessSettings;
  *   <li>the process builds the driver again from that state on its new node
  *       ({@link #create}), which publishes the same port name there;</li>
  *   <li>{@code MovedTo}: the old driver answers every held operation "moved to" (nothing done,
- *       the sender re-sends to the new node), leaves a redirecting stub under its port name and
- *       stops; a tty hands what its terminal side sent meanwhile to the new driver.</li>
+ *       the sender re-sends to the new node) and becomes a {@link RedirectStub} under its port
+ *       name, which answers "moved to" until every party that may still use the old address has
+ *       said it knows the new one ({@link FdOp.Informed}: the process that drove the move, and
+ *       a pipe's other end once the new driver has told it) or it was idle for
+ *       {@code ssi.process.redirect-idle-timeout}; then the name is withdrawn. A tty's stub hands
+ *       what its terminal side sends to the new driver.</li>
  * </ol>
  * So no operation is lost (held ones are re-sent), none is applied twice (a held one was not
- * applied), and per-fd order is kept (a process has one operation in flight at a time).
+ * applied), and per-fd order is kept (a process has one operation in flight at a time). A
+ * sender that finds the name gone (EBADF) or its node gone (EHOSTDOWN) asks the owning process
+ * where the driver is now ({@link Locator}) before it concludes the driver is gone.
+ *
+ * <p>A quiesce the process gives up on (its ask timed out) is undone with {@link Resume}; a
+ * quiesced driver that hears neither {@code MovedTo} nor {@code Resume} within twice
+ * {@code ssi.process.ask-timeout} resumes by itself. Either way it <i>un-quiesces</i>: the
+ * operations it held fail with EIO (their senders were told nothing else) and it serves again
+ * from where it is, with its state unchanged.
  */
 public final class FdDriver {
 
@@ -66,6 +78,34 @@ public final class FdDriver {
   public record Release() implements Command {
   }
 
+  /**
+   * The move is given up (the quiesce timed out): serve again from here; the operations held
+   * meanwhile fail with EIO. Also what a quiesced driver tells itself after
+   * {@link #quiesceDeadline}.
+   */
+  public record Resume() implements Command {
+  }
+
+  /** A pipe end's state now, without quiescing it (pipe drivers answer; for inspection). */
+  public record Describe(ActorRef<DriverState> replyTo) implements Command {
+  }
+
+  /**
+   * Where the driver of a port is now: the address of the live node serving it, or empty when
+   * no live driver serves it (its process ended, closed the descriptor, or died with its node).
+   * The process layer answers it from the owning process's fd table (the pid is in the port
+   * name); a pipe end asks it when the other end's old address no longer answers.
+   */
+  @FunctionalInterface
+  public interface Locator {
+    /** The node serving {@code port} now, if any. */
+    java.util.concurrent.CompletionStage<java.util.Optional<String>> locate(String port);
+  }
+
+  /** A locator that never finds anything (drivers whose peers never move). */
+  static final Locator NOWHERE = port -> java.util.concurrent.CompletableFuture.completedFuture(
+      java.util.Optional.empty());
+
   /** Terminal side of a tty: bytes typed by the user (answers how many were taken). */
   public record TtyInput(byte[] bytes, ActorRef<Reply<Integer>> replyTo) implements Command {
   }
@@ -89,31 +129,37 @@ public final class FdDriver {
 
   /**
    * Starts the driver for {@code state} as a child of {@code parent} and publishes its port at
-   * once, so an operation sent right after cannot find the name missing; a tty tells
+   * once, so an operation sent right after cannot find the name missing.
+   */
+  public static ActorRef<Command> spawn(ActorContext<?> parent, DriverState state,
+      ProcessSettings settings) {
+    return spawn(parent, state, settings, null, NOWHERE, null);
+  }
+
+  /**
+   * Like {@link #spawn(ActorContext, DriverState, ProcessSettings)} for a driver whose peers it
+   * may have to find again ({@code locator}); {@code movedFrom} is the node of the driver this
+   * one replaces (its state came from there; null for a new descriptor): a pipe end tells its
+   * other end it moved, and the stub left on {@code movedFrom} that it did. A tty tells
    * {@code owner} (the process, on this node) when ^C is typed.
    */
   public static ActorRef<Command> spawn(ActorContext<?> parent, DriverState state,
-      ProcessSettings settings, ActorRef<Interrupt> owner) {
-    ActorRef<Command> ref = parent.spawnAnonymous(create(state, settings, owner));
+      ProcessSettings settings, ActorRef<Interrupt> owner, Locator locator, String movedFrom) {
+    ActorRef<Command> ref = parent.spawnAnonymous(create(state, settings, owner, locator,
+        movedFrom));
     publish(parent.getSystem(), state.port(), ref);
     return ref;
   }
 
-  /** {@link #spawn(ActorContext, DriverState, ProcessSettings, ActorRef)} of a driver not a tty. */
-  public static ActorRef<Command> spawn(ActorContext<?> parent, DriverState state,
-      ProcessSettings settings) {
-    return spawn(parent, state, settings, null);
-  }
-
   /** A driver for {@code state}, on this node (its port is published by {@link #spawn}). */
   static Behavior<Command> create(DriverState state, ProcessSettings settings,
-      ActorRef<Interrupt> owner) {
+      ActorRef<Interrupt> owner, Locator locator, String movedFrom) {
     if (state instanceof DriverState.File f) {
-      return FileDriver.create(f);
+      return FileDriver.create(f, settings);
     } else if (state instanceof DriverState.PipeRead p) {
-      return PipeReader.create(p, settings);
+      return PipeReader.create(p, settings, locator, movedFrom);
     } else if (state instanceof DriverState.PipeWrite w) {
-      return PipeWriter.create(w);
+      return PipeWriter.create(w, settings, locator, movedFrom);
     } else if (state instanceof DriverState.Socket s) {
       return s.listening() ? SocketListener.create(s, settings)
           : SocketConnection.create(s, settings);
@@ -129,14 +175,28 @@ public final class FdDriver {
     return Mesh.get(system).replace(name, Ports.get(system).register(port));
   }
 
-  /** Leaves a stub under {@code name} that answers every operation "moved to {@code node}". */
-  static void redirect(ActorSystem<?> system, String name, String node) {
-    FdResult moved = FdResult.moved(node);
-    Mesh.get(system).replace(name, Port.<FdOp, FdResult>builder(name + " (moved)",
-            PortKind.SERIALIZER)
-        .agent(m -> Reply.ok(moved))
-        .sink(m -> Lwkt.replymsg(m, Reply.ok(moved)))
-        .build());
+  /**
+   * How long a quiesced driver waits for {@link MovedTo} or {@link Resume} before it resumes by
+   * itself: twice the ask timeout, so the process, which builds the new driver only from a state
+   * that reached it within one ask timeout, has sent {@code MovedTo} long before.
+   */
+  static java.time.Duration quiesceDeadline(ProcessSettings settings) {
+    return settings.askTimeout().multipliedBy(2);
+  }
+
+  /** The timer key of {@link #quiesceDeadline} (a driver's timers are the actor's). */
+  static final String QUIESCE_TIMER = "quiesce-deadline";
+
+  /** Fails the operations a driver held while quiesced (its move was given up) with EIO. */
+  static void failHeld(java.util.Collection<Msg<FdOp, FdResult>> held) {
+    held.forEach(m -> Lwkt.replymsg(m, Errno.EIO));
+    held.clear();
+  }
+
+  /** How many redirecting stubs this node has now (their ports are listed in /ssi/ports). */
+  public static long liveStubs(ActorSystem<?> system) {
+    return Ports.get(system).all().stream()
+        .filter(p -> !p.closed() && p.name().endsWith(RedirectStub.SUFFIX)).count();
   }
 
   /**
@@ -193,22 +253,27 @@ public final class FdDriver {
   }
 
   /**
-   * How a driver ends when it moved to {@code node} (DESIGN §10 step 3): a redirecting stub
-   * under its port name, the operations it held answered "moved" (their senders re-send them
-   * there), then {@link #linger}.
+   * How a driver ends when it moved ({@code m}; DESIGN §10 step 3): the operations it held
+   * answered "moved" (their senders re-send them there; a party's {@link FdOp.Informed} that
+   * came early is counted), then a {@link RedirectStub} under its port name waiting for
+   * {@code parties}. {@code gen} is the incarnation of the driver it moved to.
    */
-  static Behavior<Command> movedAway(ActorSystem<?> system, String port, String node,
-      java.util.Collection<Msg<FdOp, FdResult>> held) {
-    return movedAway(system, port, node, held, null);
-  }
-
-  /** {@link #movedAway(ActorSystem, String, String, java.util.Collection)} of a tty. */
-  static Behavior<Command> movedAway(ActorSystem<?> system, String port, String node,
-      java.util.Collection<Msg<FdOp, FdResult>> held, ActorRef<Command> successor) {
-    redirect(system, port, node);
-    Reply<FdResult> moved = Reply.ok(FdResult.moved(node));
-    held.forEach(m -> Lwkt.replymsg(m, moved));
-    return linger(moved, successor);
+  static Behavior<Command> movedAway(String port, MovedTo m, long gen,
+      java.util.Collection<Msg<FdOp, FdResult>> held, java.util.Set<String> parties) {
+    java.util.Set<String> waiting = new java.util.HashSet<>(parties);
+    Reply<FdResult> moved = Reply.ok(FdResult.moved(m.node(), gen));
+    for (Msg<FdOp, FdResult> msg : held) {
+      if (msg.body() instanceof FdOp.Informed i) {
+        waiting.remove(i.party());
+        Lwkt.replymsg(msg, Reply.ok(FdResult.count(0)));
+      } else {
+        if (msg.body() instanceof FdOp.PeerAt p) { // the "moved" answer tells that peer
+          waiting.remove(p.port());
+        }
+        Lwkt.replymsg(msg, moved);
+      }
+    }
+    return RedirectStub.create(port, m.node(), gen, waiting, m.driver());
   }
 
   /**

@@ -26,8 +26,11 @@ public record FdResult(byte[] data, long value, boolean eof, String movedTo) imp
     return new FdResult(NONE, 0, true, null);
   }
 
-  /** The driver is now on {@code node}: re-send there. */
-  public static FdResult moved(String node) {
-    return new FdResult(NONE, 0, false, node);
+  /**
+   * The driver is now on {@code node}: re-send there. {@code gen} (in {@code value}) is the
+   * incarnation of the driver there, so a pipe end can tell an old answer from a newer notice.
+   */
+  public static FdResult moved(String node, long gen) {
+    return new FdResult(NONE, gen, false, node);
   }
 }

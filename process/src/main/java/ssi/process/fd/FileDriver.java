@@ -7,13 +7,16 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import ssi.actors.lwkt.Errno;
 import ssi.actors.lwkt.Lwkt;
 import ssi.actors.lwkt.Msg;
 import ssi.actors.lwkt.Reply;
 import ssi.files.api.Files;
+import ssi.process.ProcessSettings;
 
 /**
  * The {@code file} driver: a cluster file, an offset and the append flag. Reads and writes go
@@ -30,6 +33,8 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
       implements FdDriver.Command, NoSerializationVerificationNeeded {
   }
 
+  private final TimerScheduler<FdDriver.Command> timers;
+  private final ProcessSettings settings;
   private DriverState.File state;
   private final ArrayDeque<Msg<FdOp, FdResult>> held = new ArrayDeque<>();
   private boolean busy;
@@ -37,12 +42,16 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
   private boolean quiesced;
   private int tries;
 
-  static Behavior<FdDriver.Command> create(DriverState.File state) {
-    return Behaviors.setup(ctx -> new FileDriver(ctx, state));
+  static Behavior<FdDriver.Command> create(DriverState.File state, ProcessSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new FileDriver(ctx, t, state,
+        settings)));
   }
 
-  private FileDriver(ActorContext<FdDriver.Command> ctx, DriverState.File state) {
+  private FileDriver(ActorContext<FdDriver.Command> ctx, TimerScheduler<FdDriver.Command> timers,
+      DriverState.File state, ProcessSettings settings) {
     super(ctx);
+    this.timers = timers;
+    this.settings = settings;
     this.state = state;
   }
 
@@ -53,6 +62,7 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
         .onMessage(Done.class, this::onDone)
         .onMessage(FdDriver.Quiesce.class, this::onQuiesce)
         .onMessage(FdDriver.MovedTo.class, this::onMovedTo)
+        .onMessage(FdDriver.Resume.class, r -> onResume())
         .onMessage(FdDriver.Release.class, r -> release())
         .build();
   }
@@ -132,10 +142,25 @@ final class FileDriver extends AbstractBehavior<FdDriver.Command> {
     quiescer.tell(new FdDriver.Quiesced(state));
     quiescer = null;
     quiesced = true;
+    timers.startSingleTimer(FdDriver.QUIESCE_TIMER, new FdDriver.Resume(),
+        FdDriver.quiesceDeadline(settings));
+  }
+
+  /** The move was given up: what was held fails EIO, and the driver serves here again. */
+  private Behavior<FdDriver.Command> onResume() {
+    if (!quiesced && quiescer == null) {
+      return this;
+    }
+    timers.cancel(FdDriver.QUIESCE_TIMER);
+    quiescer = null;
+    quiesced = false;
+    FdDriver.failHeld(held); // an operation in hand (a quiesce waiting for it) goes on
+    return this;
   }
 
   private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
-    return FdDriver.movedAway(getContext().getSystem(), state.port(), m.node(), held);
+    timers.cancel(FdDriver.QUIESCE_TIMER);
+    return FdDriver.movedAway(state.port(), m, 0, held, Set.of(FdOp.Informed.PROCESS));
   }
 
   private Behavior<FdDriver.Command> release() {

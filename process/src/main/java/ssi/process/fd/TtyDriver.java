@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Set;
 import ssi.actors.lwkt.Errno;
 import ssi.actors.lwkt.Lwkt;
 import ssi.actors.lwkt.Msg;
@@ -37,6 +38,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   private static final char CTRL_D = 4;
 
   private final ProcessSettings settings;
+  private final TimerScheduler<FdDriver.Command> timers;
   private final String port;
   private final StringBuilder editing;
   private final StringBuilder input;
@@ -61,6 +63,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
     super(ctx);
     this.settings = settings;
     this.owner = owner;
+    this.timers = timers;
     this.waiting = new WaitingRead(timers, settings.blockPoll());
     this.port = s.port();
     this.editing = new StringBuilder(s.editing());
@@ -87,6 +90,7 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
         })
         .onMessage(FdDriver.Quiesce.class, this::onQuiesce)
         .onMessage(FdDriver.MovedTo.class, this::onMovedTo)
+        .onMessage(FdDriver.Resume.class, r -> onResume())
         .onMessage(FdDriver.Release.class, r -> release())
         .build();
   }
@@ -189,14 +193,31 @@ final class TtyDriver extends AbstractBehavior<FdDriver.Command> {
   private Behavior<FdDriver.Command> onQuiesce(FdDriver.Quiesce q) {
     waiting.answer(Errno.EAGAIN); // asked again on the new node
     quiesced = true;
+    timers.startSingleTimer(FdDriver.QUIESCE_TIMER, new FdDriver.Resume(),
+        FdDriver.quiesceDeadline(settings));
     q.replyTo().tell(new FdDriver.Quiesced(new DriverState.Tty(port, editing.toString(),
         input.toString(), output.toString(), outputBase, eofPending)));
     return this;
   }
 
   private Behavior<FdDriver.Command> onMovedTo(FdDriver.MovedTo m) {
+    timers.cancel(FdDriver.QUIESCE_TIMER);
     heldInput.forEach(m.driver()::tell);
-    return FdDriver.movedAway(getContext().getSystem(), port, m.node(), held, m.driver());
+    heldInput.clear();
+    return FdDriver.movedAway(port, m, 0, held, Set.of(FdOp.Informed.PROCESS));
+  }
+
+  /**
+   * The move was given up: what was held fails EIO, keys typed meanwhile are taken here, and
+   * the terminal serves here again.
+   */
+  private Behavior<FdDriver.Command> onResume() {
+    timers.cancel(FdDriver.QUIESCE_TIMER);
+    quiesced = false;
+    FdDriver.failHeld(held);
+    heldInput.forEach(getContext().getSelf()::tell);
+    heldInput.clear();
+    return this;
   }
 
   private Behavior<FdDriver.Command> release() {
