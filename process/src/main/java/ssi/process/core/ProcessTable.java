@@ -22,6 +22,7 @@ import ssi.actors.SsiMessage;
 import ssi.actors.cpu.Cpus;
 import ssi.actors.lwkt.Errno;
 import ssi.actors.lwkt.Reply;
+import ssi.files.api.Files;
 import ssi.files.handle.GlobalFileHandle;
 import ssi.process.ProcessSettings;
 import ssi.process.fd.DriverState;
@@ -156,7 +157,7 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
     Map<Integer, CompletableFuture<Reply<GlobalFileHandle>>> opens = new LinkedHashMap<>();
     s.spec().fds().forEach((fd, spec) -> {
       if ("file".equals(spec.kind())) {
-        opens.put(fd, OpenFile.open(ctx.getSystem(), spec.path()).toCompletableFuture());
+        opens.put(fd, openFor(spec).toCompletableFuture());
       }
     });
     CompletableFuture<Void> all = CompletableFuture.allOf(
@@ -167,6 +168,17 @@ public final class ProcessTable extends AbstractBehavior<ProcessTable.Command> {
       return new Opened(s, files);
     });
     return this;
+  }
+
+  /**
+   * Opens a descriptor's file: created if missing; emptied first unless it is appended to (as a
+   * shell's {@code >} and {@code >>}).
+   */
+  private CompletionStage<Reply<GlobalFileHandle>> openFor(FdSpec spec) {
+    return OpenFile.open(ctx.getSystem(), spec.path()).thenCompose(r -> !r.isOk() || spec.append()
+        ? CompletableFuture.completedFuture(r)
+        : Files.get(ctx.getSystem()).truncate(r.value(), 0)
+            .thenApply(t -> t.isOk() ? r : Reply.<GlobalFileHandle>error(t.errno())));
   }
 
   private Behavior<Command> onOpened(Opened o) {

@@ -138,8 +138,11 @@ public final class Processes implements Extension {
         ? done(Outcome.<List<Long>>fail(503, "no node to run on"))
         : spawnOne(node, s, programs.get(i))
             .thenCompose(r -> {
-              if (!r.isOk()) {
-                return done(Outcome.<List<Long>>fail(r.status(), r.error()));
+              if (!r.isOk()) { // a pipeline is whole or nothing: end the stages started
+                pids.forEach(started -> kill(started, "KILL"));
+                return done(Outcome.<List<Long>>fail(r.status(), pids.isEmpty() ? r.error()
+                    : r.error() + " (the " + pids.size() + " stage(s) already started were "
+                        + "killed)"));
               }
               pids.add(r.value());
               String[] in = {node, Process.portName(r.value(), 0)};

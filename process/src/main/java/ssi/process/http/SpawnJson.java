@@ -76,7 +76,11 @@ final class SpawnJson {
       }
       e.fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
     }
-    String node = n.path("node").isTextual() ? n.path("node").asText() : null;
+    JsonNode nodeField = n.path("node");
+    if (!nodeField.isMissingNode() && !nodeField.isNull() && !nodeField.isTextual()) {
+      throw new IllegalArgumentException(where + ": \"node\" must be a node's name");
+    }
+    String node = nodeField.isTextual() ? nodeField.asText() : null;
     Map<Integer, FdSpec> fds = new TreeMap<>();
     String[] names = {"stdin", "stdout", "stderr"};
     for (int fd = 0; fd < names.length; fd++) {

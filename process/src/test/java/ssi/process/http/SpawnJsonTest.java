@@ -47,6 +47,7 @@ class SpawnJsonTest {
     assertRefused("{\"program\":\"cat\",\"env\":[1]}", "env");
     assertRefused("{\"program\":\"cat\",\"stdin\":{\"file\":\"rel\"}}", "absolute");
     assertRefused("{\"program\":\"cat\",\"stdin\":{\"socket\":1}}", "must be");
+    assertRefused("{\"program\":\"cat\",\"node\":2}", "\"node\"");
     assertRefused("{\"pipeline\":[]}", "non-empty");
     assertRefused("{\"pipeline\":[{\"program\":\"yes\",\"stdout\":{\"tty\":true}},"
         + "{\"program\":\"cat\"}]}", "pipe to the next");
