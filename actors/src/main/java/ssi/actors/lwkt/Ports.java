@@ -42,6 +42,11 @@ public final class Ports implements Extension {
     return port;
   }
 
+  /** Stops listing {@code port} (it stays usable: e.g. a proxy the mesh no longer caches). */
+  public void unregister(Port<?, ?> port) {
+    ports.remove(port.id(), port);
+  }
+
   /** Every registered port's counters. */
   public List<PortStats> all() {
     return ports.values().stream().map(Port::stats).toList();

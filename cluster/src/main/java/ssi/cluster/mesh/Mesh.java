@@ -52,6 +52,8 @@ public final class Mesh implements Extension {
   private final Cluster cluster;
   private final ConcurrentMap<String, Port<Object, Object>> published = new ConcurrentHashMap<>();
   private final ConcurrentMap<ProxyKey, Port<?, ?>> proxies = new ConcurrentHashMap<>();
+  private final java.util.Queue<ProxyKey> proxyOrder =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final ConcurrentMap<LinkKey, ActorRef<MeshLink.Command>> links = new ConcurrentHashMap<>();
   private final ConcurrentMap<LinkKey, LinkCounters> linkCounters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, InboundCounters> inbound = new ConcurrentHashMap<>();
@@ -113,6 +115,20 @@ public final class Mesh implements Extension {
   }
 
   /**
+   * Publishes {@code port} under {@code name} in place of whatever was there (as
+   * {@link #replace}) and answers what was there, or null.
+   */
+  @SuppressWarnings("unchecked")
+  public Port<?, ?> swap(String name, Port<?, ?> port) {
+    return published.put(Objects.requireNonNull(name, "name"), (Port<Object, Object>) port);
+  }
+
+  /** Withdraws {@code name} (as {@link #unpublish(String)}) and answers what was there, or null. */
+  public Port<?, ?> withdraw(String name) {
+    return published.remove(name);
+  }
+
+  /**
    * Withdraws {@code name} only while it is still {@code port}: a redirecting stub that stops
    * must not withdraw a driver that has since been published under the same name.
    */
@@ -146,11 +162,44 @@ public final class Mesh implements Extension {
       return (Port<B, R>) failing("proxy:" + port + "@" + node, Errno.EHOSTDOWN);
     }
     UniqueAddress remote = target;
-    return (Port<B, R>) proxies.computeIfAbsent(new ProxyKey(remote, port), k ->
-        Ports.get(system).register(Port.<Object, Object>builder(
-                "proxy:" + port + "@" + remote.address(), PortKind.SERIALIZER)
-            .sink(msg -> link(remote, senderCpu()).tell(new MeshLink.Send(msg, port)))
-            .build()));
+    ProxyKey key = new ProxyKey(remote, port);
+    Port<?, ?> known = proxies.get(key);
+    if (known != null) {
+      return (Port<B, R>) known;
+    }
+    Port<?, ?> made = proxies.computeIfAbsent(key, k -> {
+      proxyOrder.add(k); // once per proxy made: the order trimProxies drops them in
+      return Ports.get(system).register(Port.<Object, Object>builder(
+              "proxy:" + port + "@" + remote.address(), PortKind.SERIALIZER)
+          .sink(msg -> link(remote, senderCpu()).tell(new MeshLink.Send(msg, port)))
+          .build());
+    });
+    trimProxies();
+    return (Port<B, R>) made;
+  }
+
+  /**
+   * Keeps at most {@code ssi.mesh.max-proxies} proxies (every process's descriptors have port
+   * names of their own, so they would otherwise pile up): the oldest made go first. Dropping one
+   * is safe — it holds no state; a message sent through it keeps its reply path, and the next
+   * {@link #proxy} for that name makes a new one.
+   */
+  private void trimProxies() {
+    while (proxies.size() > settings.maxProxies()) {
+      ProxyKey oldest = proxyOrder.poll();
+      if (oldest == null) {
+        return;
+      }
+      Port<?, ?> dropped = proxies.remove(oldest);
+      if (dropped != null) {
+        Ports.get(system).unregister(dropped);
+      }
+    }
+  }
+
+  /** How many proxy ports this node keeps now. */
+  public int proxyCount() {
+    return proxies.size();
   }
 
   private static Port<Object, Object> failing(String name, Errno errno) {

@@ -15,19 +15,21 @@ import java.time.Duration;
  * @param bulkThreshold payloads of at least this many bytes travel on the bulk channel
  */
 public record MeshSettings(Duration retryAfter, Duration requestTimeout, int credits,
-    int queueSize, int inboundPerLink, int bulkThreshold) {
+    int queueSize, int inboundPerLink, int bulkThreshold, int maxProxies) {
 
   /** Reads {@code ssi.mesh} from a node's config. */
   public static MeshSettings from(Config config) {
     Config c = config.getConfig("ssi.mesh");
     MeshSettings s = new MeshSettings(c.getDuration("retry-after"),
         c.getDuration("request-timeout"), c.getInt("credits"), c.getInt("queue-size"),
-        c.getInt("inbound-per-link"), (int) c.getBytes("bulk-threshold").longValue());
+        c.getInt("inbound-per-link"), (int) c.getBytes("bulk-threshold").longValue(),
+        c.getInt("max-proxies"));
     if (s.credits < 1 || s.queueSize < 0 || s.inboundPerLink < s.credits
         || s.retryAfter.isNegative() || s.retryAfter.isZero()
-        || s.requestTimeout.compareTo(s.retryAfter) < 0) {
+        || s.requestTimeout.compareTo(s.retryAfter) < 0 || s.maxProxies < 1) {
       throw new IllegalArgumentException("ssi.mesh: need credits >= 1, queue-size >= 0, "
-          + "inbound-per-link >= credits, 0 < retry-after <= request-timeout; got " + s);
+          + "inbound-per-link >= credits, 0 < retry-after <= request-timeout, max-proxies >= 1;"
+          + " got " + s);
     }
     return s;
   }

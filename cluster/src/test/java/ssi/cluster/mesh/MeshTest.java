@@ -28,6 +28,7 @@ import ssi.actors.lwkt.Lwkt;
 import ssi.actors.lwkt.Msg;
 import ssi.actors.lwkt.Port;
 import ssi.actors.lwkt.PortKind;
+import ssi.actors.lwkt.Ports;
 import ssi.actors.lwkt.Reply;
 import ssi.testing.LogCapture;
 
@@ -89,6 +90,25 @@ class MeshTest {
     assertEquals(Reply.ok("ABC"), r);
     Port<Object, Object> local = Mesh.get(b.system()).proxy(MeshTestCluster.address(b), "t.upper");
     assertEquals(Reply.ok("XY"), await(Lwkt.domsg(local, Msg.of("xy"))));
+    assertEquals(2, processed.get());
+  }
+
+  @Test
+  void proxiesAreBoundedAndADroppedOneStillWorks() throws Exception {
+    AtomicInteger processed = new AtomicInteger();
+    publish(b, "t.many", processed, MeshTest::upper);
+    Mesh mesh = Mesh.get(a.system());
+    Port<Object, Object> early = mesh.proxy(MeshTestCluster.address(b), "t.many");
+    int max = mesh.settings().maxProxies();
+    for (int i = 0; i < max + 50; i++) { // e.g. one per descriptor of many processes
+      mesh.proxy(MeshTestCluster.address(b), "t.name-" + i);
+    }
+    assertTrue(mesh.proxyCount() <= max, "at most max-proxies kept: " + mesh.proxyCount());
+    assertTrue(Ports.get(a.system()).size() < max + 50, "dropped ones are not listed either");
+    assertEquals(Reply.ok("KEPT"), await(Lwkt.domsg(early, Msg.of("kept"))),
+        "a proxy dropped from the cache still carries its messages");
+    Port<Object, Object> again = mesh.proxy(MeshTestCluster.address(b), "t.many");
+    assertEquals(Reply.ok("MADE"), await(Lwkt.domsg(again, Msg.of("made"))));
     assertEquals(2, processed.get());
   }
 

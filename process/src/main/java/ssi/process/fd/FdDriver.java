@@ -289,7 +289,10 @@ public final class FdDriver {
 
   /** Withdraws {@code name}: operations for it are answered EBADF from now on. */
   static void withdraw(ActorSystem<?> system, String name) {
-    Mesh.get(system).unpublish(name);
+    Port<?, ?> was = Mesh.get(system).withdraw(name);
+    if (was != null) {
+      was.close(); // out of this node's port registry (/ssi/ports) too
+    }
   }
 
   /** This node's address as the fd table records it. */

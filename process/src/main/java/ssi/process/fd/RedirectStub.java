@@ -70,7 +70,10 @@ final class RedirectStub extends AbstractBehavior<FdDriver.Command> {
     // exactly this port later.
     this.port = Ports.get(ctx.getSystem()).register(Port.<FdOp, FdResult>builder(name + SUFFIX,
             PortKind.SERIALIZER).actor(ctx.getSelf(), FdDriver.Op::new).build());
-    Mesh.get(ctx.getSystem()).replace(name, port);
+    Port<?, ?> driverPort = Mesh.get(ctx.getSystem()).swap(name, port);
+    if (driverPort != null && driverPort != port) {
+      driverPort.close(); // the moved driver's own port: out of the registry (/ssi/ports)
+    }
     timers.startSingleTimer(IDLE_TIMER, Idle.INSTANCE, idle);
     if (this.waiting.isEmpty()) { // every party told it before the move ended
       ctx.getSelf().tell(Idle.INSTANCE);

@@ -187,6 +187,17 @@ class ProcessControlTest {
     assertEquals("killed by TERM", done.exitReason());
     assertEquals(409, Processes.get(sys(1)).kill(pid, "TERM").toCompletableFuture()
         .get(WAIT.toSeconds(), TimeUnit.SECONDS).status(), "already exited");
+    // Its descriptors' ports — the driver it had before the move, the stub, the driver after —
+    // are gone from both nodes' registries (/ssi/ports).
+    nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
+      for (int n = 0; n < nodes.size(); n++) {
+        List<String> left = ssi.actors.lwkt.Ports.get(sys(n)).all().stream()
+            .map(ssi.actors.lwkt.PortStats::name).filter(name -> name.startsWith("fd:" + pid + ":"))
+            .toList();
+        assertTrue(left.isEmpty(), "ports left on node " + n + ": " + left);
+      }
+      return null;
+    });
   }
 
   // ---- helpers ----
