@@ -8,10 +8,8 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -19,15 +17,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import ssi.actors.lwkt.Reply;
-import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.EmbeddedStore;
-import ssi.cluster.mesh.Mesh;
 import ssi.cluster.testing.ClusterTestKits;
 import ssi.files.api.Files;
 import ssi.files.handle.GlobalFileHandle;
-import ssi.files.locks.FileObject;
-import ssi.files.namespace.Directory;
 import ssi.process.migration.MigrationResult;
+import ssi.process.testing.ProcessCluster;
 import ssi.testing.LogCapture;
 
 /**
@@ -39,29 +33,18 @@ import ssi.testing.LogCapture;
 class ProcessControlTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static EmbeddedStore store;
-  private static final List<ActorTestKit> nodes = new ArrayList<>();
+  private static ProcessCluster cluster;
+  private static List<ActorTestKit> nodes;
 
   @BeforeAll
   static void start() throws Exception {
-    store = EmbeddedStore.startTemporary();
-    nodes.addAll(ClusterTestKits.start("ProcessControlTest", 2, """
-        ssi.store.url = "%s"
-        ssi.process.block-poll = 100ms
-        """.formatted(store.url()) + TestPrograms.KRYO));
-    for (ActorTestKit n : nodes) {
-      Mesh.get(n.system());
-      PageCache.get(n.system());
-      Directory.init(n.system());
-      FileObject.init(n.system());
-      Processes.get(n.system());
-    }
+    cluster = ProcessCluster.start("ProcessControlTest", 2, TestPrograms.KRYO);
+    nodes = cluster.nodes();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    ClusterTestKits.stop(nodes);
-    store.close();
+    cluster.stop();
   }
 
   @Test
@@ -253,24 +236,10 @@ class ProcessControlTest {
 
   /** The whole cluster file at {@code path}. */
   private static String read(String path) throws Exception {
-    Reply<GlobalFileHandle> fh = OpenFile.open(sys(0), path).toCompletableFuture()
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertTrue(fh.isOk(), "open " + path + ": " + fh.errno());
-    Reply<byte[]> data = Files.get(sys(0)).read(fh.value(), 0, 1 << 20).toCompletableFuture()
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertTrue(data.isOk(), "read " + path + ": " + data.errno());
-    return new String(data.value(), StandardCharsets.US_ASCII);
+    return cluster.read(0, path);
   }
 
   private static ProcessInfo awaitInfo(long pid, Predicate<ProcessInfo> ready) {
-    return nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
-      Optional<Processes.Found> f = Processes.get(sys(0)).find(pid).toCompletableFuture()
-          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      ProcessInfo info = f.map(Processes.Found::info).orElse(null);
-      if (info == null || !ready.test(info)) {
-        throw new AssertionError("process " + pid + " not there yet: " + info);
-      }
-      return info;
-    });
+    return cluster.awaitInfo(0, pid, ready, WAIT);
   }
 }

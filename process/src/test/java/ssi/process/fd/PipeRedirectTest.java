@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -23,23 +20,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import ssi.actors.lwkt.Reply;
-import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.DirEntry;
-import ssi.cache.store.EmbeddedStore;
 import ssi.cluster.mesh.Mesh;
 import ssi.cluster.testing.ClusterTestKits;
-import ssi.files.api.Files;
-import ssi.files.handle.FileStat;
-import ssi.files.handle.GlobalFileHandle;
-import ssi.files.locks.FileObject;
-import ssi.files.namespace.Directory;
-import ssi.files.namespace.Namespace;
 import ssi.process.core.FdSpec;
 import ssi.process.core.ProcessInfo;
 import ssi.process.core.Processes;
 import ssi.process.core.SpawnSpec;
 import ssi.process.migration.MigrationResult;
+import ssi.process.testing.ProcessCluster;
 import ssi.testing.LogCapture;
 
 /**
@@ -53,32 +41,20 @@ import ssi.testing.LogCapture;
 class PipeRedirectTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static EmbeddedStore store;
-  private static final List<ActorTestKit> nodes = new ArrayList<>();
+  private static ProcessCluster cluster;
+  private static List<ActorTestKit> nodes;
   /** Node A has left (the last test): ask the others. */
   private static int asker;
 
   @BeforeAll
   static void start() throws Exception {
-    store = EmbeddedStore.startTemporary();
-    nodes.addAll(ClusterTestKits.start("PipeRedirectTest", 3, """
-        ssi.store.url = "%s"
-        ssi.process.block-poll = 100ms
-        """.formatted(store.url())));
-    for (ActorTestKit n : nodes) {
-      Mesh.get(n.system());
-      PageCache.get(n.system());
-      Directory.init(n.system());
-      FileObject.init(n.system());
-      Processes.get(n.system());
-    }
+    cluster = ProcessCluster.start("PipeRedirectTest", 3, "");
+    nodes = cluster.nodes();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    ClusterTestKits.stop(nodes.stream().filter(n -> !n.system().whenTerminated()
-        .isCompleted()).toList());
-    store.close();
+    cluster.stop();
   }
 
   /** (a) No stub needed: the reader that moved tells the writer, and its stubs on A stop. */
@@ -213,15 +189,7 @@ class PipeRedirectTest {
   }
 
   private static ProcessInfo awaitInfo(long pid, Predicate<ProcessInfo> ready) {
-    return nodes.get(asker).createTestProbe().awaitAssert(WAIT, () -> {
-      Optional<Processes.Found> f = Processes.get(sys(asker)).find(pid).toCompletableFuture()
-          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      ProcessInfo info = f.map(Processes.Found::info).orElse(null);
-      if (info == null || !ready.test(info)) {
-        throw new AssertionError("process " + pid + " not there yet: " + info);
-      }
-      return info;
-    });
+    return cluster.awaitInfo(asker, pid, ready, WAIT);
   }
 
   private static ProcessInfo awaitExit(long pid) {
@@ -268,19 +236,6 @@ class PipeRedirectTest {
 
   /** The whole content of the cluster file {@code path} ("" while it does not exist). */
   private static String read(String path) throws Exception {
-    ActorSystem<?> s = sys(asker);
-    Reply<DirEntry> e = Namespace.get(s).resolve(path).toCompletableFuture()
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    if (!e.isOk()) {
-      return "";
-    }
-    GlobalFileHandle fh = Namespace.handle(e.value());
-    Reply<FileStat> st = Files.get(s).stat(fh).toCompletableFuture()
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertTrue(st.isOk(), "stat " + path + ": " + st.errno());
-    Reply<byte[]> data = Files.get(s).read(fh, 0, (int) st.value().length())
-        .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertTrue(data.isOk(), "read " + path + ": " + data.errno());
-    return new String(data.value(), StandardCharsets.US_ASCII);
+    return cluster.read(asker, path);
   }
 }

@@ -9,10 +9,8 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -20,17 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import ssi.actors.lwkt.Reply;
-import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.EmbeddedStore;
-import ssi.cluster.mesh.Mesh;
 import ssi.cluster.testing.ClusterTestKits;
-import ssi.files.locks.FileObject;
-import ssi.files.namespace.Directory;
 import ssi.process.core.FdSpec;
 import ssi.process.core.ProcessInfo;
 import ssi.process.core.Processes;
 import ssi.process.core.SpawnSpec;
 import ssi.process.migration.MigrationResult;
+import ssi.process.testing.ProcessCluster;
 import ssi.testing.LogCapture;
 
 /**
@@ -46,29 +40,18 @@ class TtyInterruptClusterTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String CTRL_C = "\u0003";
-  private static EmbeddedStore store;
-  private static final List<ActorTestKit> nodes = new ArrayList<>();
+  private static ProcessCluster cluster;
+  private static List<ActorTestKit> nodes;
 
   @BeforeAll
   static void start() throws Exception {
-    store = EmbeddedStore.startTemporary();
-    nodes.addAll(ClusterTestKits.start("TtyInterruptClusterTest", 2, """
-        ssi.store.url = "%s"
-        ssi.process.block-poll = 100ms
-        """.formatted(store.url())));
-    for (ActorTestKit n : nodes) {
-      Mesh.get(n.system());
-      PageCache.get(n.system());
-      Directory.init(n.system());
-      FileObject.init(n.system());
-      Processes.get(n.system());
-    }
+    cluster = ProcessCluster.start("TtyInterruptClusterTest", 2, "");
+    nodes = cluster.nodes();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    ClusterTestKits.stop(nodes);
-    store.close();
+    cluster.stop();
   }
 
   @Test
@@ -167,14 +150,6 @@ class TtyInterruptClusterTest {
 
   /** The process as {@code GET /ssi/processes/{pid}} shows it, once {@code ready} holds. */
   private static ProcessInfo awaitInfo(long pid, Predicate<ProcessInfo> ready) {
-    return nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
-      Optional<Processes.Found> f = Processes.get(sys(0)).find(pid).toCompletableFuture()
-          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      ProcessInfo info = f.map(Processes.Found::info).orElse(null);
-      if (info == null || !ready.test(info)) {
-        throw new AssertionError("process " + pid + " not there yet: " + info);
-      }
-      return info;
-    });
+    return cluster.awaitInfo(0, pid, ready, WAIT);
   }
 }

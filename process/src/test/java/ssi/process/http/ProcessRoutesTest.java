@@ -27,15 +27,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.EmbeddedStore;
 import ssi.cluster.http.SsiJson;
 import ssi.cluster.http.SsiRoutes;
-import ssi.cluster.mesh.Mesh;
-import ssi.cluster.testing.ClusterTestKits;
-import ssi.files.locks.FileObject;
-import ssi.files.namespace.Directory;
-import ssi.process.core.Processes;
+import ssi.process.testing.ProcessCluster;
 import ssi.testing.LogCapture;
 
 /**
@@ -49,27 +43,15 @@ class ProcessRoutesTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String TOKEN = "process-routes-token";
-  private static EmbeddedStore store;
-  private static final List<ActorTestKit> nodes = new ArrayList<>();
+  private static ProcessCluster cluster;
   private static final List<ServerBinding> bindings = new ArrayList<>();
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    store = EmbeddedStore.startTemporary();
-    String conf = """
-        ssi.store.url = "%s"
-        ssi.process.block-poll = 100ms
-        """.formatted(store.url());
-    nodes.addAll(ClusterTestKits.start("ProcessRoutesTest", 1, conf));
-    nodes.add(ClusterTestKits.join("ProcessRoutesTest", nodes.get(0), 2,
-        conf + "ssi.security.admin-token = \"" + TOKEN + "\"\n"));
-    for (ActorTestKit n : nodes) {
-      Mesh.get(n.system());
-      PageCache.get(n.system());
-      Directory.init(n.system());
-      FileObject.init(n.system());
-      Processes.get(n.system());
+    cluster = ProcessCluster.start("ProcessRoutesTest", 1, "");
+    cluster.join("ssi.security.admin-token = \"" + TOKEN + "\"");
+    for (ActorTestKit n : cluster.nodes()) {
       SsiRoutes routes = new SsiRoutes((ExtendedActorSystem) Adapter.toClassic(n.system()));
       bindings.add(akka.http.javadsl.Http.get(n.system()).newServerAt("127.0.0.1", 0)
           .bind(routes.routes(null)).toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -79,8 +61,7 @@ class ProcessRoutesTest {
   @AfterAll
   static void stop() throws Exception {
     bindings.forEach(ServerBinding::unbind);
-    ClusterTestKits.stop(nodes);
-    store.close();
+    cluster.stop();
   }
 
   @Test
@@ -208,7 +189,7 @@ class ProcessRoutesTest {
   }
 
   private static String node(int i) {
-    return ClusterTestKits.address(nodes.get(i)).toString();
+    return cluster.address(i);
   }
 
   private static URI uri(int node, String path) {

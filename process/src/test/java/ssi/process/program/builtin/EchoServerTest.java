@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -25,18 +24,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import ssi.cache.pagecache.PageCache;
-import ssi.cache.store.EmbeddedStore;
-import ssi.cluster.mesh.Mesh;
 import ssi.cluster.testing.ClusterTestKits;
-import ssi.files.locks.FileObject;
-import ssi.files.namespace.Directory;
 import ssi.process.core.ProcessInfo;
 import ssi.process.core.Processes;
 import ssi.process.core.SpawnSpec;
 import ssi.process.fd.Sockets;
 import ssi.process.migration.MigrationRecord;
 import ssi.process.migration.MigrationResult;
+import ssi.process.testing.ProcessCluster;
 import ssi.testing.LogCapture;
 
 /**
@@ -50,24 +45,14 @@ import ssi.testing.LogCapture;
 class EchoServerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static EmbeddedStore store;
-  private static final List<ActorTestKit> nodes = new ArrayList<>();
+  private static ProcessCluster cluster;
+  private static List<ActorTestKit> nodes;
   private static final List<Socket> clients = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    store = EmbeddedStore.startTemporary();
-    nodes.addAll(ClusterTestKits.start("EchoServerTest", 2, """
-        ssi.store.url = "%s"
-        ssi.process.block-poll = 100ms
-        """.formatted(store.url())));
-    for (ActorTestKit n : nodes) {
-      Mesh.get(n.system());
-      PageCache.get(n.system());
-      Directory.init(n.system());
-      FileObject.init(n.system());
-      Processes.get(n.system());
-    }
+    cluster = ProcessCluster.start("EchoServerTest", 2, "");
+    nodes = cluster.nodes();
   }
 
   @AfterAll
@@ -75,8 +60,7 @@ class EchoServerTest {
     for (Socket s : clients) {
       s.close();
     }
-    ClusterTestKits.stop(nodes);
-    store.close();
+    cluster.stop();
   }
 
   @Test
@@ -191,15 +175,7 @@ class EchoServerTest {
 
   /** The process as {@code GET /ssi/processes/{pid}} shows it, once {@code ready} holds. */
   private static ProcessInfo awaitInfo(long pid, Predicate<ProcessInfo> ready) {
-    return nodes.get(0).createTestProbe().awaitAssert(WAIT, () -> {
-      Optional<Processes.Found> f = Processes.get(sys(0)).find(pid).toCompletableFuture()
-          .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      ProcessInfo info = f.map(Processes.Found::info).orElse(null);
-      if (info == null || !ready.test(info)) {
-        throw new AssertionError("process " + pid + " not there yet: " + info);
-      }
-      return info;
-    });
+    return cluster.awaitInfo(0, pid, ready, WAIT);
   }
 
   private static Socket connect(int port) throws IOException {
