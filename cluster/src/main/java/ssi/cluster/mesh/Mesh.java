@@ -103,15 +103,9 @@ public final class Mesh implements Extension {
    * driver that moved leaves a redirecting stub under its old name, and no message may see the
    * name unpublished in between.
    */
-  @SuppressWarnings("unchecked")
   public <B, R> Port<B, R> replace(String name, Port<B, R> port) {
-    published.put(Objects.requireNonNull(name, "name"), (Port<Object, Object>) (Port<?, ?>) port);
+    swap(name, port);
     return port;
-  }
-
-  /** Withdraws a published port; messages for it are answered EBADF from now on. */
-  public void unpublish(String name) {
-    published.remove(name);
   }
 
   /**
@@ -123,7 +117,10 @@ public final class Mesh implements Extension {
     return published.put(Objects.requireNonNull(name, "name"), (Port<Object, Object>) port);
   }
 
-  /** Withdraws {@code name} (as {@link #unpublish(String)}) and answers what was there, or null. */
+  /**
+   * Withdraws the port published as {@code name} (messages for it are answered EBADF from now
+   * on) and answers it, or null.
+   */
   public Port<?, ?> withdraw(String name) {
     return published.remove(name);
   }
